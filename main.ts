@@ -1,0 +1,200 @@
+/**
+ * The `datum` command-line interface. Only this file reads `Deno.args` and exits.
+ *
+ * ```sh
+ * deno task datum boot -w ./workshop
+ * ```
+ *
+ * @module
+ */
+
+import {
+  closest,
+  commandHelp,
+  type CommandSpec,
+  completionScript,
+  EXIT_CODES_HELP,
+  Output,
+  parseArgs,
+  usageError,
+} from "./core/cli.ts";
+import { DatumError, ExitCode } from "./core/errors.ts";
+import { fromNotCapable } from "./core/permissions.ts";
+import { workshopCommands } from "./workshop/cli.ts";
+
+/** datum's version, as in deno.json. */
+export const VERSION = "0.4.0";
+
+function completionsCommand(all: () => CommandSpec[]): CommandSpec {
+  return {
+    name: "completions",
+    summary: "Print a shell completion script (bash, zsh or fish)",
+    args: [{ name: "SHELL", required: true, description: "bash, zsh or fish" }],
+    options: [],
+    examples: [
+      "# bash, for this shell",
+      "source <(datum completions bash)",
+      "# fish",
+      "datum completions fish > ~/.config/fish/completions/datum.fish",
+    ],
+    permissions: "none",
+    json: false,
+    action: (context) => {
+      const shell = context.args.SHELL!;
+      if (!["bash", "zsh", "fish"].includes(shell)) {
+        usageError(
+          `Cannot complete for shell "${shell}"`,
+          "use bash, zsh or fish",
+        );
+      }
+      context.out.print(completionScript(shell, all()));
+      return Promise.resolve(ExitCode.Ok);
+    },
+  };
+}
+
+/**
+ * Every command of the CLI, in the order `--help` lists them.
+ *
+ * @returns The command table.
+ */
+export function commands(): CommandSpec[] {
+  const list: CommandSpec[] = [...workshopCommands()];
+  list.push(completionsCommand(() => list));
+  return list;
+}
+
+function rootHelp(out: Output, list: readonly CommandSpec[]): string {
+  const width = Math.max(...list.map((c) => c.name.length)) + 4;
+  return [
+    `${
+      out.bold("datum")
+    } ${VERSION}: a Git repository as the save file of an AI agent`,
+    "",
+    `${out.bold("Usage:")} datum COMMAND [options]`,
+    "",
+    out.bold("Commands:"),
+    ...list.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    "",
+    out.bold("Global options:"),
+    "  -h, --help              Show help (also: datum COMMAND --help)",
+    "  -V, --version           Show the version",
+    "      --color WHEN        auto (default), always or never; NO_COLOR turns it off",
+    "      --json              Results as one JSON value (commands that return data)",
+    "",
+    out.bold("Examples:"),
+    "  datum boot -w ./workshop --name scout --non-interactive",
+    "  datum brief -w ./workshop --budget 8000",
+    '  datum journal NOTE "Found 3 repos without a LICENSE" --tag fleet --commit',
+    "",
+    EXIT_CODES_HELP,
+  ].join("\n");
+}
+
+/**
+ * Runs the CLI with `args` and returns the exit code; prints to stdout and stderr.
+ *
+ * @param args The arguments after `datum`.
+ * @returns The exit code.
+ *
+ * @example Run a command in-process
+ * ```ts ignore
+ * import { run } from "./main.ts";
+ * const code = await run(["status", "-w", "./workshop", "--json"]);
+ * ```
+ */
+export async function run(args: string[]): Promise<number> {
+  const json = args.includes("--json");
+  const colorArg = args.find((a) => a.startsWith("--color="))?.slice(8) ??
+    (args.includes("--color") ? args[args.indexOf("--color") + 1] : undefined);
+  const out = new Output(json, colorArg);
+  try {
+    const list = commands();
+    const [first, ...rest] = args;
+    if (
+      first === undefined || first === "-h" || first === "--help" ||
+      first === "help"
+    ) {
+      const topic = first === "help"
+        ? list.find((c) => c.name === rest[0])
+        : undefined;
+      const text = topic ? commandHelp(topic, out) : rootHelp(out, list);
+      if (first !== undefined) {
+        out.print(text);
+        return ExitCode.Ok;
+      }
+      Deno.stderr.writeSync(new TextEncoder().encode(`${text}\n`));
+      return ExitCode.Usage;
+    }
+    if (first === "-V" || first === "--version") {
+      out.print(
+        json ? JSON.stringify({ version: VERSION }) : `datum ${VERSION}`,
+      );
+      return ExitCode.Ok;
+    }
+    const command = list.find((c) => c.name === first);
+    if (!command) {
+      const near = first.startsWith("-")
+        ? undefined
+        : closest(first, list.map((c) => c.name));
+      usageError(
+        first.startsWith("-")
+          ? `Unknown option "${first}"`
+          : `Unknown command "${first}"`,
+        near
+          ? `did you mean \`datum ${near}\`? see \`datum --help\``
+          : "see `datum --help`",
+      );
+    }
+    if (json && !command.json) {
+      usageError(`"datum ${command.name}" has no --json output`, `drop --json`);
+    }
+    const parsed = parseArgs(command, rest);
+    if (parsed.options.help) {
+      out.print(commandHelp(command, out));
+      return ExitCode.Ok;
+    }
+    return await command.action({ ...parsed, out });
+  } catch (error) {
+    return report(error, out);
+  }
+}
+
+function report(error: unknown, out: Output): number {
+  let datum: DatumError;
+  if (error instanceof DatumError) datum = error;
+  else if (error instanceof Deno.errors.NotCapable) {
+    datum = fromNotCapable(error);
+  } else if (error instanceof Deno.errors.Interrupted) {
+    datum = new DatumError("Interrupted", {
+      code: "interrupted",
+      exitCode: ExitCode.Interrupted,
+    });
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    datum = new DatumError(`Unexpected failure: ${message.split("\n")[0]}`, {
+      code: "internal",
+      exitCode: ExitCode.Failure,
+      hint: "this is a bug in datum; please report it with the command you ran",
+      cause: error,
+    });
+  }
+  const encoder = new TextEncoder();
+  const line = out.json
+    ? JSON.stringify({
+      error: {
+        code: datum.code,
+        message: datum.message,
+        hint: datum.hint ?? null,
+      },
+    })
+    : `${out.red("error")}: ${datum.message}${
+      datum.hint ? `; ${datum.hint}` : ""
+    }`;
+  Deno.stderr.writeSync(encoder.encode(`${line}\n`));
+  return datum.exitCode;
+}
+
+if (import.meta.main) {
+  Deno.exit(await run(Deno.args));
+}

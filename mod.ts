@@ -1,0 +1,73 @@
+/**
+ * datum: a Git repository as the save file of an AI agent. When an agent's session
+ * ends, its successor clones the vessel, boots it, and carries on with everything its
+ * predecessor knew.
+ *
+ * This is the library; the `datum` CLI (`main.ts`) is a thin layer over it.
+ *
+ * @example Boot a vessel, journal, and brief a successor
+ * ```ts ignore
+ * import { boot, brief, journal, renderBrief } from "@datum/cli";
+ *
+ * await boot("./workshop", { name: "scout", role: "explorer" });
+ * await journal("./workshop", "NOTE", "Mapped the fleet's repositories", { commit: true });
+ * console.log(renderBrief(await brief("./workshop", { budget: 8000 })));
+ * ```
+ *
+ * @module
+ */
+
+export {
+  DatumError,
+  type DatumErrorOptions,
+  DocumentError,
+  ExitCode,
+  type ExitCodeValue,
+} from "./core/errors.ts";
+export {
+  boot,
+  type BootOptions,
+  type BootResult,
+  type Brief,
+  brief,
+  type BriefBottle,
+  type BriefBudget,
+  type BriefJournalEntry,
+  type BriefOptions,
+  type BriefTask,
+  type Capability,
+  type CapabilityDoc,
+  findVessel,
+  formatProblem,
+  type GitHealth,
+  inspectVessel,
+  type Journal,
+  journal,
+  type JournalEntry,
+  type JournalOptions,
+  type JournalProblem,
+  type JournalResult,
+  lastTrailEntries,
+  openVessel,
+  parseCapability,
+  parseJournal,
+  parseTaskboard,
+  type Problem,
+  renderBrief,
+  resume,
+  type ResumePoint,
+  status,
+  type SyncResult,
+  type Task,
+  type Vessel,
+  type VesselLayout,
+  type VesselPaths,
+  type VesselState,
+  type VesselStatus,
+} from "./workshop/mod.ts";
+export {
+  formatI2I,
+  type I2IMessage,
+  type I2IType,
+  parseI2I,
+} from "./mib/i2i.ts";
