@@ -66,8 +66,18 @@ export {
   type VesselStatus,
 } from "./workshop/mod.ts";
 export {
+  type Bottle,
+  type BottleForm,
   formatI2I,
+  I2I_V1_TYPES,
+  I2I_V2_TYPES,
   type I2IMessage,
+  type I2IMessageInput,
+  I2ISyntaxError,
   type I2IType,
+  type InboxOptions,
+  isI2I,
+  listInbox,
+  parseBottle,
   parseI2I,
-} from "./mib/i2i.ts";
+} from "./mib/mod.ts";

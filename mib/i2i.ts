@@ -130,6 +130,8 @@ export class I2ISyntaxError extends SyntaxError {
   readonly text: string;
 
   /**
+   * Creates the error for `text`, naming what is wrong with it.
+   *
    * @param text The text that failed to parse.
    * @param detail What is wrong with it.
    */

@@ -16,7 +16,12 @@
  */
 
 import { DatumError, ExitCode } from "../core/errors.ts";
-import { appendLocked, fileError, kindOf, readTextIfExists } from "../core/fs.ts";
+import {
+  appendLocked,
+  fileError,
+  kindOf,
+  readTextIfExists,
+} from "../core/fs.ts";
 import { newId } from "../core/ids.ts";
 
 /** One entry of a journal, in any of the forms datum reads. */
@@ -107,9 +112,15 @@ export function parseJournal(text: string): Journal {
   const source = text.includes("\r\n") ? text.replaceAll("\r\n", "\n") : text;
   const entries: JournalEntry[] = [];
   const problems: JournalProblem[] = [];
-  const seen = new Map<string, number>();
+  // Ids start with the time, so in a journal appended in order each id is above all
+  // before it and cannot repeat one; the map of ids is only built when one is not.
+  let maxId = "";
+  let ids: Map<string, number> | undefined;
   const scan: Scan = { text: source, counted: 0, line: 1, marker: -2 };
-  let heading = nextHeading(source, source.charCodeAt(0) === 35 ? 0 : nextHashLine(source, 0));
+  let heading = nextHeading(
+    source,
+    source.charCodeAt(0) === 35 ? 0 : nextHashLine(source, 0),
+  );
   while (heading !== undefined) {
     const next = nextHeading(source, nextHashLine(source, heading.eol));
     const end = next === undefined ? source.length : next.start - 1;
@@ -120,16 +131,21 @@ export function parseJournal(text: string): Journal {
     heading = next;
     if (entry === undefined) continue;
     if (entry.id !== undefined) {
-      const first = seen.get(entry.id);
-      if (first !== undefined) {
-        problems.push({
-          line,
-          message:
-            `entry at line ${line} repeats the id "${entry.id}" of the entry at line ${first}: ignored`,
-        });
-        continue;
+      if (entry.id > maxId) {
+        maxId = entry.id;
+      } else {
+        ids ??= new Map(entries.map((e) => [e.id ?? "", e.line]));
+        const first = ids.get(entry.id);
+        if (first !== undefined) {
+          problems.push({
+            line,
+            message:
+              `entry at line ${line} repeats the id "${entry.id}" of the entry at line ${first}: ignored`,
+          });
+          continue;
+        }
       }
-      seen.set(entry.id, line);
+      ids?.set(entry.id, line);
     }
     entries.push(entry);
   }
@@ -244,27 +260,37 @@ function nextHeading(text: string, from: number): Heading | undefined {
     const line = text.slice(open, eol);
     const close = line.indexOf("]");
     if (close === -1) continue;
-    if (close + 1 < line.length && !isSpace(line.charCodeAt(close + 1))) continue;
+    if (close + 1 < line.length && !isSpace(line.charCodeAt(close + 1))) {
+      continue;
+    }
     const time = line.slice(0, close);
-    const rest = line.slice(close + 1).trim();
     if (open - start === 4) {
-      return { start, eol, form: "0.3-boot", time, author: undefined, category: rest };
+      const category = line.slice(close + 1).trim();
+      return {
+        start,
+        eol,
+        form: "0.3-boot",
+        time,
+        author: undefined,
+        category,
+      };
     }
     for (const separator of SEPARATORS) {
-      const at = rest.indexOf(separator);
+      const at = line.indexOf(separator, close + 1);
       if (at !== -1) {
-        const author = rest.slice(0, at).trim();
+        const author = line.slice(close + 1, at).trim();
         return {
           start,
           eol,
           form: "0.3",
           time,
           author: author === "" ? undefined : author,
-          category: rest.slice(at + separator.length).trim(),
+          category: line.slice(at + separator.length).trim(),
         };
       }
     }
-    return { start, eol, form: "0.3", time, author: undefined, category: rest };
+    const category = line.slice(close + 1).trim();
+    return { start, eol, form: "0.3", time, author: undefined, category };
   }
   return undefined;
 }
@@ -286,7 +312,12 @@ function lineAt(scan: Scan, offset: number): number {
 }
 
 /** The 1-based line of `offset`, counting from `from`, which is on line `fromLine`. */
-function lineFrom(text: string, from: number, fromLine: number, offset: number): number {
+function lineFrom(
+  text: string,
+  from: number,
+  fromLine: number,
+  offset: number,
+): number {
   let line = fromLine;
   for (let nl = text.indexOf("\n", from); nl !== -1 && nl < offset;) {
     line++;
@@ -295,7 +326,12 @@ function lineFrom(text: string, from: number, fromLine: number, offset: number):
   return line;
 }
 
-function readBootEntry(text: string, heading: Heading, end: number, line: number): JournalEntry {
+function readBootEntry(
+  text: string,
+  heading: Heading,
+  end: number,
+  line: number,
+): JournalEntry {
   return {
     id: undefined,
     time: heading.time,
@@ -320,7 +356,8 @@ function readEntry(
   if (heading.author === undefined) {
     problems.push({
       line,
-      message: `heading at line ${line} names no author: expected "### [time] author — CATEGORY"`,
+      message:
+        `heading at line ${line} names no author: expected "### [time] author — CATEGORY"`,
     });
   }
   // Body lines that start like a marker are escaped, so the first one is the marker.
@@ -335,7 +372,10 @@ function readEntry(
   const region = text.slice(heading.eol + 1, end).trimEnd();
   if (region.slice(region.lastIndexOf("\n") + 1).trim() !== "---") {
     if (isLast) {
-      problems.push({ line, message: `entry at line ${line} is incomplete: torn append` });
+      problems.push({
+        line,
+        message: `entry at line ${line} is incomplete: torn append`,
+      });
       return undefined;
     }
     // A later append hides a torn one; keep the text but say so.
@@ -374,7 +414,8 @@ function readDatumEntry(
   if (marker === undefined) {
     problems.push({
       line,
-      message: `entry at line ${line} has a malformed integrity marker: torn or edited`,
+      message:
+        `entry at line ${line} has a malformed integrity marker: torn or edited`,
     });
     return undefined;
   }
@@ -384,7 +425,8 @@ function readDatumEntry(
       lines.findIndex((l) => !isBlankOrSeparators(l, 0, l.length));
     problems.push({
       line: at,
-      message: `unexpected text at line ${at} after the entry at line ${line}: ignored`,
+      message:
+        `unexpected text at line ${at} after the entry at line ${line}: ignored`,
     });
   }
   // The body and tags between the heading and the marker, without the blank lines
@@ -402,15 +444,24 @@ function readDatumEntry(
     let bodyEnd = nl;
     while (bodyEnd > from && isSpace(text.charCodeAt(bodyEnd - 1))) bodyEnd--;
     body = unescapeBody(text.slice(from, bodyEnd));
-    if (checksum(heading.time, author, heading.category, body, tags) !== marker.sum) {
+    if (
+      checksum(heading.time, author, heading.category, body, tags) !==
+        marker.sum
+    ) {
       body = undefined;
     }
   }
   if (body === undefined) {
     tags = [];
     body = unescapeBody(text.slice(from, to));
-    if (checksum(heading.time, author, heading.category, body, tags) !== marker.sum) {
-      problems.push({ line, message: `entry at line ${line} fails its checksum: torn or edited` });
+    if (
+      checksum(heading.time, author, heading.category, body, tags) !==
+        marker.sum
+    ) {
+      problems.push({
+        line,
+        message: `entry at line ${line} fails its checksum: torn or edited`,
+      });
       return undefined;
     }
   }
@@ -437,15 +488,23 @@ function parseMarker(
 ): { id: string; sum: number } | undefined {
   let end = to;
   while (end > from && isSpace(text.charCodeAt(end - 1))) end--;
-  if (!text.startsWith(MARKER_ID, from) || !text.startsWith(" -->", end - 4)) return undefined;
+  if (!text.startsWith(MARKER_ID, from) || !text.startsWith(" -->", end - 4)) {
+    return undefined;
+  }
   const idStart = from + MARKER_ID.length;
   let i = idStart;
   while (i < end && isIdCode(text.charCodeAt(i))) i++;
-  if (i === idStart || !text.startsWith(" sum=", i) || i + 13 > end - 4) return undefined;
+  if (i === idStart || !text.startsWith(" sum=", i) || i + 13 > end - 4) {
+    return undefined;
+  }
   let sum = 0;
   for (let k = i + 5; k < i + 13; k++) {
     const code = text.charCodeAt(k);
-    const digit = code >= 48 && code <= 57 ? code - 48 : code >= 97 && code <= 102 ? code - 87 : -1;
+    const digit = code >= 48 && code <= 57
+      ? code - 48
+      : code >= 97 && code <= 102
+      ? code - 87
+      : -1;
     if (digit === -1) return undefined;
     sum = sum * 16 + digit;
   }
@@ -461,7 +520,8 @@ function isIdCode(code: number): boolean {
 
 /** Whether `code` is an ASCII space, tab or line break. */
 function isSpace(code: number): boolean {
-  return code === 32 || code === 10 || code === 9 || code === 13 || code === 12 || code === 11;
+  return code === 32 || code === 10 || code === 9 || code === 13 ||
+    code === 12 || code === 11;
 }
 
 /** Whether `text` between `from` and `to` holds only blank lines and `---` lines. */
@@ -528,25 +588,38 @@ interface BuiltEntry {
 function buildEntry(input: NewJournalEntry): BuiltEntry {
   const category = input.category.toWellFormed().trim();
   if (category === "" || /[\r\n]/.test(category)) {
-    throw invalid(`category ${JSON.stringify(input.category)} must be one non-empty line`, {
-      code: "journal_bad_category",
-      hint: "pass a short one-line category such as NOTE",
-    });
+    throw invalid(
+      `category ${JSON.stringify(input.category)} must be one non-empty line`,
+      {
+        code: "journal_bad_category",
+        hint: "pass a short one-line category such as NOTE",
+      },
+    );
   }
   const author = input.author.toWellFormed().trim();
   if (author === "" || /[\r\n—–]/.test(author)) {
-    throw invalid(`author ${JSON.stringify(input.author)} must be one line without "—" or "–"`, {
-      code: "journal_bad_author",
-      hint: "use the agent's name, e.g. datum",
-    });
+    throw invalid(
+      `author ${
+        JSON.stringify(input.author)
+      } must be one line without "—" or "–"`,
+      {
+        code: "journal_bad_author",
+        hint: "use the agent's name, e.g. datum",
+      },
+    );
   }
   const tags = [...(input.tags ?? [])];
   for (const tag of tags) {
     if (!TAG.test(tag)) {
-      throw invalid(`tag ${JSON.stringify(tag)} may only contain letters, digits and . _ : / -`, {
-        code: "journal_bad_tag",
-        hint: "write tags as single words, e.g. urgent or fleet/scan",
-      });
+      throw invalid(
+        `tag ${
+          JSON.stringify(tag)
+        } may only contain letters, digits and . _ : / -`,
+        {
+          code: "journal_bad_tag",
+          hint: "write tags as single words, e.g. urgent or fleet/scan",
+        },
+      );
     }
   }
   const body = input.body.toWellFormed().replace(/\r\n/g, "\n").trim();
@@ -560,17 +633,24 @@ function buildEntry(input: NewJournalEntry): BuiltEntry {
   const time = now.toISOString();
   const id = input.id ?? newId(now);
   if (!ID.test(id)) {
-    throw invalid(`id ${JSON.stringify(id)} may only contain letters, digits and . _ : -`, {
-      code: "journal_bad_id",
-      hint: "omit the id to get a new one",
-    });
+    throw invalid(
+      `id ${JSON.stringify(id)} may only contain letters, digits and . _ : -`,
+      {
+        code: "journal_bad_id",
+        hint: "omit the id to get a new one",
+      },
+    );
   }
-  const sum = checksum(time, author, category, body, tags).toString(16).padStart(8, "0");
+  const sum = checksum(time, author, category, body, tags).toString(16)
+    .padStart(8, "0");
   const escaped = body.split("\n").map((line) =>
     NEEDS_ESCAPE.test(line) ? `\\${line}` : line
   ).join("\n");
-  const tagLine = tags.length === 0 ? "" : `${tags.map((tag) => `\`${tag}\``).join(" ")}\n\n`;
-  const text = `\n### [${time}] ${author} — ${category}\n\n${escaped}\n\n${tagLine}` +
+  const tagLine = tags.length === 0
+    ? ""
+    : `${tags.map((tag) => `\`${tag}\``).join(" ")}\n\n`;
+  const text =
+    `\n### [${time}] ${author} — ${category}\n\n${escaped}\n\n${tagLine}` +
     `<!-- datum:entry id=${id} sum=${sum} -->\n\n---\n`;
   return {
     text,
@@ -578,7 +658,10 @@ function buildEntry(input: NewJournalEntry): BuiltEntry {
   };
 }
 
-function invalid(detail: string, options: { code: string; hint: string }): DatumError {
+function invalid(
+  detail: string,
+  options: { code: string; hint: string },
+): DatumError {
   return new DatumError(`Cannot write journal entry: ${detail}`, {
     code: options.code,
     exitCode: ExitCode.Usage,
@@ -679,7 +762,10 @@ async function ensureJournal(path: string): Promise<void> {
   }
 }
 
-async function createWithHeader(path: string, bytes: Uint8Array): Promise<void> {
+async function createWithHeader(
+  path: string,
+  bytes: Uint8Array,
+): Promise<void> {
   let file: Deno.FsFile;
   try {
     file = await Deno.open(path, { write: true, createNew: true });
@@ -699,11 +785,17 @@ async function createWithHeader(path: string, bytes: Uint8Array): Promise<void> 
 
 async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
   let written = 0;
-  while (written < bytes.length) written += await file.write(bytes.subarray(written));
+  while (written < bytes.length) {
+    written += await file.write(bytes.subarray(written));
+  }
 }
 
 /** The 1-based line of the heading of `text`, just appended to `path`; 0 if not found. */
-async function headingLineOf(path: string, text: string, id: string): Promise<number> {
+async function headingLineOf(
+  path: string,
+  text: string,
+  id: string,
+): Promise<number> {
   const all = await readTextIfExists(path) ?? "";
   const marker = `<!-- datum:entry id=${id} `;
   const at = all.lastIndexOf(marker);
@@ -711,7 +803,11 @@ async function headingLineOf(path: string, text: string, id: string): Promise<nu
   const start = at - text.lastIndexOf(marker);
   if (start < 0 || !all.startsWith(text, start)) return 0;
   let line = 1;
-  for (let nl = all.indexOf("\n"); nl !== -1 && nl <= start; nl = all.indexOf("\n", nl + 1)) {
+  for (
+    let nl = all.indexOf("\n");
+    nl !== -1 && nl <= start;
+    nl = all.indexOf("\n", nl + 1)
+  ) {
     line++;
   }
   return line;

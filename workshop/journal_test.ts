@@ -49,34 +49,41 @@ Deno.test("formatJournalEntry() writes 0.3's form A with an integrity marker", (
 Deno.test("parseJournal() reads datum 0.3's form A and ignores its empty entry", async () => {
   const journal = parseJournal(await fixture("journal_0.3.md"));
   assert.deepEqual(journal.problems, []);
-  assert.deepEqual(journal.entries, [
-    {
-      id: undefined,
-      time: "2026-11-30T02:40:37.003559+00:00",
-      author: "datum-fa2490",
-      category: "NOTE",
-      body: "Found 3 repos needing attention",
-      tags: ["urgent"],
-      form: "0.3",
-      line: 5,
-    },
-    {
-      id: undefined,
-      time: "2026-11-30T02:40:37.252248+00:00",
-      author: "datum-842ed2",
-      category: "TASK",
-      body: "Completed flux conformance audit",
-      tags: [],
-      form: "0.3",
-      line: 17,
-    },
-  ] satisfies JournalEntry[]);
+  assert.deepEqual(
+    journal.entries,
+    [
+      {
+        id: undefined,
+        time: "2026-11-30T02:40:37.003559+00:00",
+        author: "datum-fa2490",
+        category: "NOTE",
+        body: "Found 3 repos needing attention",
+        tags: ["urgent"],
+        form: "0.3",
+        line: 5,
+      },
+      {
+        id: undefined,
+        time: "2026-11-30T02:40:37.252248+00:00",
+        author: "datum-842ed2",
+        category: "TASK",
+        body: "Completed flux conformance audit",
+        tags: [],
+        form: "0.3",
+        line: 17,
+      },
+    ] satisfies JournalEntry[],
+  );
 });
 
 Deno.test("parseJournal() reads datum 0.3's boot form", async () => {
   const journal = parseJournal(await fixture("journal_0.3_boot.md"));
   assert.deepEqual(journal.problems, []);
-  const boot = (category: string, body: string, line: number): JournalEntry => ({
+  const boot = (
+    category: string,
+    body: string,
+    line: number,
+  ): JournalEntry => ({
     id: undefined,
     time: "2026-11-30T02:40:27Z",
     author: undefined,
@@ -103,20 +110,36 @@ Deno.test("parseJournal() gives back exactly what formatJournalEntry() wrote", a
   const cases: [string, NewJournalEntry][] = [
     ["plain", entry()],
     ["tags", entry({ tags: ["urgent", "fleet/scan", "v0.4:rc-1_x"] })],
-    ["unicode", entry({ body: "Grüße 👋🏽 from 東京\n\n— an em dash line", category: "Ünïcode" })],
+    [
+      "unicode",
+      entry({
+        body: "Grüße 👋🏽 from 東京\n\n— an em dash line",
+        category: "Ünïcode",
+      }),
+    ],
     [
       "forged headings and markers",
       entry({
-        body: "before\n### [2026-12-01T00:00:00Z] mallory — ADMIN\n## [2026-12-01T00:00:00Z] BOOT\n" +
+        body:
+          "before\n### [2026-12-01T00:00:00Z] mallory — ADMIN\n## [2026-12-01T00:00:00Z] BOOT\n" +
           "\\### [already escaped]\n\\\\## [twice]\n<!-- datum:entry id=x sum=00000000 -->\n" +
           "---\n\nafter",
         tags: ["x"],
       }),
     ],
-    ["a last line that looks like tags, without tags", entry({ body: "Run this:\n\n`deno`" })],
-    ["a last line that looks like tags, with tags", entry({ body: "Run:\n\n`deno`", tags: ["a"] })],
+    [
+      "a last line that looks like tags, without tags",
+      entry({ body: "Run this:\n\n`deno`" }),
+    ],
+    [
+      "a last line that looks like tags, with tags",
+      entry({ body: "Run:\n\n`deno`", tags: ["a"] }),
+    ],
     ["CRLF line ends", entry({ body: "one\r\ntwo\r\n" })],
-    ["a category with dashes", entry({ category: "A — B - C", author: "bot - 7" })],
+    [
+      "a category with dashes",
+      entry({ category: "A — B - C", author: "bot - 7" }),
+    ],
   ];
   for (const [name, input] of cases) {
     await t.step(name, () => {
@@ -136,10 +159,11 @@ Deno.test("parseJournal() gives back exactly what formatJournalEntry() wrote", a
     });
   }
   await t.step("CRLF files", () => {
-    const text = (JOURNAL_HEADER + formatJournalEntry(entry({ tags: ["a"] }))).replaceAll(
-      "\n",
-      "\r\n",
-    );
+    const text = (JOURNAL_HEADER + formatJournalEntry(entry({ tags: ["a"] })))
+      .replaceAll(
+        "\n",
+        "\r\n",
+      );
     const { entries, problems } = parseJournal(text);
     assert.deepEqual(problems, []);
     assert.equal(entries[0]?.body, "Found 3 repos needing attention");
@@ -150,7 +174,8 @@ Deno.test("parseJournal() leaves out an entry that fails its checksum", () => {
   const first = formatJournalEntry(entry({ id: "a-1" }));
   const second = formatJournalEntry(entry({ id: "a-2", body: "Paid 10 EUR" }));
   const third = formatJournalEntry(entry({ id: "a-3" }));
-  const text = JOURNAL_HEADER + first + second.replace("10 EUR", "10000 EUR") + third;
+  const text = JOURNAL_HEADER + first + second.replace("10 EUR", "10000 EUR") +
+    third;
   const { entries, problems } = parseJournal(text);
   assert.deepEqual(entries.map((e) => e.id), ["a-1", "a-3"]);
   assert.deepEqual(problems, [{
@@ -163,37 +188,57 @@ Deno.test("parseJournal() leaves out a torn last entry", async (t) => {
   const whole = JOURNAL_HEADER + formatJournalEntry(entry({ id: "a-1" }));
   const next = formatJournalEntry(entry({ id: "a-2", tags: ["t"] }));
   await t.step("torn in the body", () => {
-    const { entries, problems } = parseJournal(whole + next.slice(0, next.indexOf("repos")));
-    assert.deepEqual(entries.map((e) => e.id), ["a-1"]);
-    assert.deepEqual(problems, [{ line: 13, message: "entry at line 13 is incomplete: torn append" }]);
-  });
-  await t.step("torn in the marker", () => {
-    const { entries, problems } = parseJournal(whole + next.slice(0, next.indexOf("sum=")));
+    const { entries, problems } = parseJournal(
+      whole + next.slice(0, next.indexOf("repos")),
+    );
     assert.deepEqual(entries.map((e) => e.id), ["a-1"]);
     assert.deepEqual(problems, [{
       line: 13,
-      message: "entry at line 13 has a malformed integrity marker: torn or edited",
+      message: "entry at line 13 is incomplete: torn append",
+    }]);
+  });
+  await t.step("torn in the marker", () => {
+    const { entries, problems } = parseJournal(
+      whole + next.slice(0, next.indexOf("sum=")),
+    );
+    assert.deepEqual(entries.map((e) => e.id), ["a-1"]);
+    assert.deepEqual(problems, [{
+      line: 13,
+      message:
+        "entry at line 13 has a malformed integrity marker: torn or edited",
     }]);
   });
   await t.step("torn after the heading", () => {
-    const { entries, problems } = parseJournal(whole + next.slice(0, next.indexOf("\n\n", 2)));
+    const { entries, problems } = parseJournal(
+      whole + next.slice(0, next.indexOf("\n\n", 2)),
+    );
     assert.deepEqual(entries.map((e) => e.id), ["a-1"]);
     assert.equal(problems.length, 1);
   });
   await t.step("torn before the separator is still whole", () => {
-    const { entries, problems } = parseJournal(whole + next.slice(0, next.indexOf("---")));
+    const { entries, problems } = parseJournal(
+      whole + next.slice(0, next.indexOf("---")),
+    );
     assert.deepEqual(problems, []);
     assert.deepEqual(entries.map((e) => e.id), ["a-1", "a-2"]);
   });
   await t.step("a 0.3 entry without its separator", async () => {
-    const text = (await fixture("journal_0.3.md")).trimEnd().replace(/---$/, "");
+    const text = (await fixture("journal_0.3.md")).trimEnd().replace(
+      /---$/,
+      "",
+    );
     const { entries, problems } = parseJournal(text);
     assert.deepEqual(entries.map((e) => e.category), ["NOTE"]);
-    assert.deepEqual(problems, [{ line: 17, message: "entry at line 17 is incomplete: torn append" }]);
+    assert.deepEqual(problems, [{
+      line: 17,
+      message: "entry at line 17 is incomplete: torn append",
+    }]);
   });
   await t.step("a torn entry that a later append hid is kept and named", () => {
     const torn = next.slice(0, next.indexOf("repos"));
-    const { entries, problems } = parseJournal(whole + torn + formatJournalEntry(entry()));
+    const { entries, problems } = parseJournal(
+      whole + torn + formatJournalEntry(entry()),
+    );
     assert.deepEqual(entries.map((e) => e.form), ["datum", "0.3", "datum"]);
     assert.deepEqual(problems, [{
       line: 13,
@@ -203,7 +248,9 @@ Deno.test("parseJournal() leaves out a torn last entry", async (t) => {
 });
 
 Deno.test("parseJournal() reads both entries when a union merge dropped the separator", () => {
-  const a = formatJournalEntry(entry({ id: "a-1", body: "from clone A", tags: ["a"] }));
+  const a = formatJournalEntry(
+    entry({ id: "a-1", body: "from clone A", tags: ["a"] }),
+  );
   const b = formatJournalEntry(entry({ id: "b-1", body: "from clone B" }));
   const merged = JOURNAL_HEADER + a.slice(0, a.lastIndexOf("\n---\n")) + b;
   assert.equal(merged.split("\n---\n").length, 2);
@@ -213,7 +260,8 @@ Deno.test("parseJournal() reads both entries when a union merge dropped the sepa
     ["a-1", "from clone A", ["a"]],
     ["b-1", "from clone B", []],
   ]);
-  const tight = JOURNAL_HEADER + a.slice(0, a.lastIndexOf("-->") + 4) + b.slice(1);
+  const tight = JOURNAL_HEADER + a.slice(0, a.lastIndexOf("-->") + 4) +
+    b.slice(1);
   assert.equal(parseJournal(tight).entries.length, 2);
   assert.deepEqual(parseJournal(tight).problems, []);
 });
@@ -230,8 +278,14 @@ Deno.test("parseJournal() reports odd text instead of throwing", () => {
   ]);
   assert.deepEqual(problems.map((p) => p.line), [7, 21, 28]);
   assert.match(problems[0]!.message, /names no author/);
-  assert.match(problems[1]!.message, /repeats the id "d-1" of the entry at line 13: ignored/);
-  assert.match(problems[2]!.message, /unexpected text at line 28 after the entry at line 21: ignored/);
+  assert.match(
+    problems[1]!.message,
+    /repeats the id "d-1" of the entry at line 13: ignored/,
+  );
+  assert.match(
+    problems[2]!.message,
+    /unexpected text at line 28 after the entry at line 21: ignored/,
+  );
   assert.deepEqual(parseJournal(""), { entries: [], problems: [] });
 });
 
@@ -257,7 +311,10 @@ Deno.test("formatJournalEntry() and appendJournal() reject bad input with exit c
           return true;
         };
         assert.throws(() => formatJournalEntry(entry(overrides)), isUsage);
-        await assert.rejects(appendJournal(`${dir}/JOURNAL.md`, entry(overrides)), isUsage);
+        await assert.rejects(
+          appendJournal(`${dir}/JOURNAL.md`, entry(overrides)),
+          isUsage,
+        );
       });
     }
     await assert.rejects(Deno.stat(`${dir}/JOURNAL.md`), Deno.errors.NotFound);
@@ -277,11 +334,18 @@ Deno.test("appendJournal() creates the journal and returns the entry as it reads
       author: "datum",
     });
     const text = await Deno.readTextFile(path);
-    assert.ok(text.startsWith(JOURNAL_HEADER + "\n### [2026-11-30T03:40:00.123Z] datum — NOTE\n"));
+    assert.ok(
+      text.startsWith(
+        JOURNAL_HEADER + "\n### [2026-11-30T03:40:00.123Z] datum — NOTE\n",
+      ),
+    );
     assert.equal(first.line, 5);
     assert.equal(second.line, 15);
     assert.match(second.id ?? "", /^\d{8}T\d{9}Z-[0-9a-f]{8}$/);
-    assert.deepEqual(parseJournal(text), { entries: [first, second], problems: [] });
+    assert.deepEqual(parseJournal(text), {
+      entries: [first, second],
+      problems: [],
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -305,7 +369,15 @@ Deno.test("appendJournal() keeps every entry whole when two processes append at 
     const path = `${dir}/JOURNAL.md`;
     const spawn = (who: string): Promise<Deno.CommandOutput> =>
       new Deno.Command(Deno.execPath(), {
-        args: ["run", "--no-config", "--allow-read", "--allow-write", script, path, who],
+        args: [
+          "run",
+          "--no-config",
+          "--allow-read",
+          "--allow-write",
+          script,
+          path,
+          who,
+        ],
         cwd: dir,
         stdin: "null",
         stdout: "piped",
@@ -324,7 +396,10 @@ Deno.test("appendJournal() keeps every entry whole when two processes append at 
     assert.equal(new Set(entries.map((e) => e.id)).size, 1000);
     for (const who of ["alpha", "beta"]) {
       const mine = entries.filter((e) => e.author === who);
-      assert.deepEqual(mine.map((e) => e.body), mine.map((_, i) => `entry ${i} from ${who}\nline two`));
+      assert.deepEqual(
+        mine.map((e) => e.body),
+        mine.map((_, i) => `entry ${i} from ${who}\nline two`),
+      );
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -337,7 +412,10 @@ Deno.test("parseJournal() reads 10 000 entries in a single fast pass", () => {
     parts.push(formatJournalEntry({
       category: i % 2 ? "NOTE" : "TASK",
       author: "datum",
-      body: `Entry ${i}: checked the fleet, found ${i % 7} repos needing attention, ` +
+      body:
+        `Entry ${i}: checked the fleet, found ${
+          i % 7
+        } repos needing attention, ` +
         "opened issues\nand wrote a second line about what comes next.",
       tags: i % 3 ? ["fleet", "scan"] : [],
       now: new Date(NOW.getTime() + i),
@@ -353,5 +431,8 @@ Deno.test("parseJournal() reads 10 000 entries in a single fast pass", () => {
   assert.deepEqual(problems, []);
   // The budget is 20 ms; the bound is loose so a busy CI machine does not flake, yet
   // it still catches a quadratic pass.
-  assert.ok(elapsed < 200, `parsing ${text.length} chars took ${elapsed.toFixed(1)} ms`);
+  assert.ok(
+    elapsed < 200,
+    `parsing ${text.length} chars took ${elapsed.toFixed(1)} ms`,
+  );
 });
