@@ -134,21 +134,3 @@ function gitMissing(cause: unknown): DatumError {
     cause,
   });
 }
-
-/**
- * The top of the git work tree that holds `dir`, or `undefined` outside any repository.
- *
- * @param dir An existing folder.
- * @returns The absolute path of the work tree's top, or `undefined`.
- *
- * @example
- * ```ts ignore
- * const top = await gitTopLevel("/tmp/ws");
- * ```
- */
-export async function gitTopLevel(dir: string): Promise<string | undefined> {
-  const result = await git(dir, ["rev-parse", "--show-toplevel"], {
-    allowFailure: true,
-  });
-  return result.code === 0 ? result.stdout.trim() : undefined;
-}

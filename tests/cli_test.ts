@@ -73,7 +73,9 @@ Deno.test("colour follows --color and NO_COLOR, and never reaches a pipe by defa
   const never = await datum(["status", "-w", ws, "--color", "never"]);
   assert.ok(!never.stdout.includes(ESC));
   const error = await datum(["nope", "--color=always"]);
-  assert.ok(error.stderr.startsWith(`${ESC}[31merror${ESC}[39m: Unknown command`));
+  assert.ok(
+    error.stderr.startsWith(`${ESC}[31merror${ESC}[39m: Unknown command`),
+  );
 });
 
 Deno.test("shell completions cover every command and parse in their shell", async (t) => {

@@ -190,7 +190,7 @@ Deno.test("a successor of a process killed mid-journal holds every committed ent
   assert.deepEqual(b.gaps, []);
 });
 
-Deno.test("two clones that both journal and commit merge as a union on push", async () => {
+Deno.test("two clones that both journal and commit merge on push without losing an entry", async () => {
   await using tmp = await tempDir();
   const origin = `${tmp.path}/origin.git`;
   await git(tmp.path, "init", "-q", "--bare", "-b", "main", origin);
@@ -235,6 +235,26 @@ Deno.test("two clones that both journal and commit merge as a union on push", as
   const synced = await datum(["boot", "-w", b, "--json"]);
   assert.equal(synced.code, 0, synced.stderr);
   assert.equal(json<{ sync: { state: string } }>(synced).sync.state, "merged");
+  await git(b, "push", "-q");
+  await git(a, "pull", "-q", "--no-rebase");
+
+  // A second round where each side adds one entry with the same text: a line-wise
+  // union merge would share the common lines and leave neither entry whole.
+  for (const clone of [a, b]) {
+    const shared = await datum([
+      "journal",
+      "-w",
+      clone,
+      "NOTE",
+      "shared observation",
+      "--tag",
+      "same",
+      "--commit",
+    ]);
+    assert.equal(shared.code, 0, shared.stderr);
+  }
+  await git(a, "push", "-q");
+  assert.equal((await datum(["boot", "-w", b])).code, 0);
   await git(b, "push", "-q");
   await git(a, "pull", "-q", "--no-rebase");
 

@@ -21,6 +21,10 @@ export function identityArgs(agent: string): string[] {
     `user.email=${agent}@vessel.datum.invalid`,
     "-c",
     "commit.gpgsign=false",
+    // A commit would start `git maintenance run --auto`, a process per commit; fetches
+    // and merges still run it.
+    "-c",
+    "maintenance.auto=false",
   ];
 }
 

@@ -10,7 +10,7 @@
 
 import { DatumError, ExitCode } from "../core/errors.ts";
 import { fileError, kindOf } from "../core/fs.ts";
-import { git, gitTopLevel, requireGit } from "../core/git.ts";
+import { git, requireGit } from "../core/git.ts";
 import { requirePermission } from "../core/permissions.ts";
 import { formatI2I } from "../mib/i2i.ts";
 import { formatCapability } from "./capability.ts";
@@ -20,6 +20,7 @@ import { templateFiles } from "./templates.ts";
 import { formatTrailLine, TRAIL_HEADER } from "./trail.ts";
 import { findVessel, resolvePath, type Vessel } from "./vessel.ts";
 import { commit, identityArgs } from "./_commit.ts";
+import { ensureMergeDriver } from "./_merge.ts";
 import {
   inspectVessel,
   invalidVesselError,
@@ -85,6 +86,12 @@ export async function boot(
   requireGit();
   const existing = await findVessel(root);
   if (existing) {
+    if (
+      existing.layout === "datum" &&
+      await kindOf(`${existing.root}/.git`) !== undefined
+    ) {
+      await ensureMergeDriver(existing.root);
+    }
     const sync = options.offline ? none() : await syncWithUpstream(existing);
     const state = await inspectVessel(existing);
     const invalid = invalidVesselError(state.problems);
@@ -119,7 +126,7 @@ async function createVessel(
 ): Promise<void> {
   const parent = root.slice(0, root.lastIndexOf("/")) || "/";
   const ancestor = await nearestExisting(parent, root);
-  const outer = await gitTopLevel(ancestor);
+  const outer = await enclosingRepository(ancestor);
   if (outer !== undefined) {
     const ignored = await git(
       outer,
@@ -195,6 +202,7 @@ async function createVessel(
       await Deno.writeTextFile(`${temp}/${path}`, content);
     }
     await git(temp, ["init", "-q", "-b", "main"]);
+    await ensureMergeDriver(temp);
     await git(temp, ["add", "-A"]);
     await commit(
       temp,
@@ -228,6 +236,17 @@ async function moveInto(temp: string, root: string): Promise<void> {
     await Deno.rename(`${temp}/${name}`, `${root}/${name}`);
   }
   await Deno.remove(temp);
+}
+
+/** The nearest folder at or above `dir` that holds a `.git`, if any. */
+async function enclosingRepository(dir: string): Promise<string | undefined> {
+  // Walking up costs a stat per folder; asking git would cost a process.
+  for (let at = dir;;) {
+    if (await kindOf(`${at}/.git`) !== undefined) return at;
+    const up = at.slice(0, at.lastIndexOf("/")) || "/";
+    if (up === at) return undefined;
+    at = up;
+  }
 }
 
 async function nearestExisting(start: string, target: string): Promise<string> {

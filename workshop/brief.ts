@@ -13,6 +13,7 @@ import { formatProblem, inspectVessel, type VesselState } from "./inspect.ts";
 import type { JournalEntry } from "./journal.ts";
 import { OPEN_STATUSES, STATUSES, type Task } from "./taskboard.ts";
 import { lastTrailEntries } from "./trail.ts";
+import { loadTokenCounter, TOKENIZER } from "./_tokens.ts";
 import { openVessel, type VesselLayout } from "./vessel.ts";
 
 /** Options of {@linkcode brief}. */
@@ -73,8 +74,14 @@ export interface BriefBottle {
 export interface BriefBudget {
   /** The budget asked for. */
   limit: number;
-  /** Tokens of the markdown brief as printed. */
+  /**
+   * Tokens of the markdown brief as printed: the exact count when `exact`, otherwise
+   * an upper bound, its UTF-8 length (an `o200k_base` token is never shorter than one
+   * byte), used when that already fits and the tokenizer need not load.
+   */
   tokens: number;
+  /** Whether `tokens` was counted by the tokenizer. */
+  exact: boolean;
   /** The tokenizer that counted. */
   tokenizer: string;
   /** What was left out, most important last, e.g. `"6 of 10 trail entries"`. */
@@ -289,7 +296,11 @@ export function renderBrief(b: Brief): string {
       ? `; dropped to fit: ${b.budget.dropped.join("; ")}`
       : "; nothing dropped";
     out.push(
-      `_${b.budget.tokens} of ${b.budget.limit} ${b.budget.tokenizer} tokens${dropped}._`,
+      `_${
+        b.budget.exact ? "" : "At most "
+      }${b.budget.tokens} of ${b.budget.limit} ${b.budget.tokenizer} tokens${
+        b.budget.exact ? "" : " (one per byte at most)"
+      }${dropped}._`,
       "",
     );
   }
@@ -312,9 +323,28 @@ export function renderBrief(b: Brief): string {
  * ```
  */
 export async function fitBrief(b: Brief, limit: number): Promise<Brief> {
-  const { loadTokenCounter, TOKENIZER } = await import("./_tokens.ts");
-  const count = await loadTokenCounter();
   const fitted: Brief = structuredClone(b);
+  const encoder = new TextEncoder();
+  // The footer states its own count, so measure until the number stops changing.
+  const settle = (
+    count: (text: string) => number,
+    exact: boolean,
+    dropped: string[],
+  ) => {
+    fitted.budget = { limit, tokens: 0, exact, tokenizer: TOKENIZER, dropped };
+    for (let pass = 0; pass < 4; pass++) {
+      const tokens = count(renderBrief(fitted));
+      if (tokens === fitted.budget.tokens) break;
+      fitted.budget.tokens = tokens;
+    }
+    return fitted.budget.tokens;
+  };
+  // A token covers at least one byte: a brief whose bytes fit needs no tokenizer,
+  // which costs ~300 ms to load.
+  if (settle((text) => encoder.encode(text).length, false, []) <= limit) {
+    return fitted;
+  }
+  const count = await loadTokenCounter();
   const dropped = new Map<string, number>();
   const drop = (what: string): void => {
     dropped.set(what, (dropped.get(what) ?? 0) + 1);
@@ -348,20 +378,7 @@ export async function fitBrief(b: Brief, limit: number): Promise<Brief> {
     of("gaps", b.gaps.length, "known gaps (run `datum status`)");
     return parts;
   };
-  const measure = (): number => {
-    fitted.budget = {
-      limit,
-      tokens: 0,
-      tokenizer: TOKENIZER,
-      dropped: describe(),
-    };
-    const first = count(renderBrief(fitted));
-    // The footer states its own count; one more pass makes the number exact.
-    fitted.budget.tokens = first;
-    const exact = count(renderBrief(fitted));
-    fitted.budget.tokens = exact;
-    return exact;
-  };
+  const measure = (): number => settle(count, true, describe());
   let tokens = measure();
   let step = 0;
   while (tokens > limit) {

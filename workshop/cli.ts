@@ -101,8 +101,9 @@ export function bootCommand(): CommandSpec {
       if (interactive && name === undefined) {
         const { findVessel } = await import("./vessel.ts");
         if (!await findVessel(dir)) {
-          name = prompt("Agent name:", "agent") ?? "agent";
-          role = role ?? prompt("Agent role:", "agent") ?? "agent";
+          // Deno's prompt() pre-fills its default as editable text; ask without one.
+          name = prompt("Agent name [agent]:")?.trim() || "agent";
+          role = role ?? (prompt("Agent role [agent]:")?.trim() || "agent");
         }
       }
       const result = await boot(dir, {

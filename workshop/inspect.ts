@@ -7,7 +7,7 @@
  */
 
 import { DatumError, ExitCode } from "../core/errors.ts";
-import { kindOf, readTextIfExists } from "../core/fs.ts";
+import { fileError, kindOf, readTextIfExists } from "../core/fs.ts";
 import { type CapabilityDoc, parseCapability } from "./capability.ts";
 import { type Journal, parseJournal } from "./journal.ts";
 import { parseTaskboard, type Task } from "./taskboard.ts";
@@ -90,12 +90,12 @@ export async function inspectVessel(vessel: Vessel): Promise<VesselState> {
     });
   });
 
-  const [seed, capabilityText, board, journalText, trail, manifest] =
+  const [seed, capabilityText, board, journalBytes, trail, manifest] =
     await Promise.all([
       readTextIfExists(vessel.paths.seed),
       readTextIfExists(vessel.paths.capability),
       readTextIfExists(vessel.paths.taskboard),
-      readTextIfExists(vessel.paths.journal),
+      readBytesIfExists(vessel.paths.journal),
       readTextIfExists(vessel.paths.trail),
       readTextIfExists(vessel.paths.tools),
     ]);
@@ -111,7 +111,9 @@ export async function inspectVessel(vessel: Vessel): Promise<VesselState> {
     ? []
     : collect(problems, () =>
       parseTaskboard(board, rel(vessel.paths.taskboard))) ?? [];
-  const journal = parseJournal(journalText ?? "");
+  const journal = parseJournal(
+    journalBytes ? new TextDecoder().decode(journalBytes) : "",
+  );
   for (const p of journal.problems) {
     problems.push({
       severity: "warning",
@@ -147,9 +149,7 @@ export async function inspectVessel(vessel: Vessel): Promise<VesselState> {
     capability,
     tasks,
     journal,
-    journalBytes: journalText === undefined
-      ? 0
-      : new TextEncoder().encode(journalText).length,
+    journalBytes: journalBytes?.length ?? 0,
     trail: trail ?? "",
   };
 }
@@ -226,5 +226,16 @@ function collect<T>(problems: Problem[], read: () => T): T | undefined {
       return undefined;
     }
     throw error;
+  }
+}
+
+async function readBytesIfExists(
+  path: string,
+): Promise<Uint8Array | undefined> {
+  try {
+    return await Deno.readFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw fileError("read", path, error);
   }
 }

@@ -16,12 +16,7 @@
  */
 
 import { DatumError, ExitCode } from "../core/errors.ts";
-import {
-  appendLocked,
-  fileError,
-  kindOf,
-  readTextIfExists,
-} from "../core/fs.ts";
+import { appendLocked, fileError, kindOf } from "../core/fs.ts";
 import { newId } from "../core/ids.ts";
 
 /** One entry of a journal, in any of the forms datum reads. */
@@ -40,7 +35,7 @@ export interface JournalEntry {
   tags: string[];
   /** `"datum"` (with a marker), `"0.3"` (`###` without one) or `"0.3-boot"` (`##`). */
   form: "datum" | "0.3" | "0.3-boot";
-  /** 1-based line of the heading. */
+  /** 1-based line of the heading; 0 for an entry `appendJournal` just wrote. */
   line: number;
 }
 
@@ -82,6 +77,11 @@ export const JOURNAL_HEADER: string =
 
 const TAG = /^[A-Za-z0-9._:\/-]+$/;
 const ID = /^[A-Za-z0-9._:-]+$/;
+const HEX8 = /^[0-9a-f]{8}$/;
+// A time starts with a date, so markdown such as `## [Unreleased]` is no entry.
+const DATED = /^\d{4}-\d\d-\d\d[^\]]*\](?:[ \t\r]|$)/;
+// Readers accept any backticked word without spaces; writers are stricter (TAG).
+const TAG_LINE = /^`[^`\s]+`(?:[ \t]+`[^`\s]+`)*$/;
 const MARKER_ID = "<!-- datum:entry id=";
 const ESCAPED = /^\\+(?:#{2,3} \[|<!-- datum:)/;
 const NEEDS_ESCAPE = /^\\*(?:#{2,3} \[|<!-- datum:)/;
@@ -211,13 +211,13 @@ export async function appendJournal(
   const built = buildEntry(entry);
   await ensureJournal(path);
   await appendLocked(path, built.text);
-  const line = await headingLineOf(path, built.text, built.entry.id ?? "");
-  return { ...built.entry, line };
+  // Finding the line would mean reading the whole journal back on every append.
+  return { ...built.entry, line: 0 };
 }
 
 // The parser runs once per command over a journal that only grows, so it makes one
-// forward pass with native `indexOf`, reads by offset instead of splitting lines,
-// and builds few strings: on a 10 000-entry journal, allocation is most of its cost.
+// forward pass with native `indexOf`, reads by offset instead of splitting the text
+// into lines, and builds few strings.
 
 interface Heading {
   /** Offset of the heading line. */
@@ -253,16 +253,11 @@ function nextHeading(text: string, from: number): Heading | undefined {
     if (text.startsWith("### [", start)) open = start + 5;
     else if (text.startsWith("## [", start)) open = start + 4;
     else continue;
-    // A time starts with a date, so markdown such as `## [Unreleased]` is no entry.
-    if (!isDateAt(text, open)) continue;
     let eol = text.indexOf("\n", open);
     if (eol === -1) eol = text.length;
     const line = text.slice(open, eol);
+    if (!DATED.test(line)) continue;
     const close = line.indexOf("]");
-    if (close === -1) continue;
-    if (close + 1 < line.length && !isSpace(line.charCodeAt(close + 1))) {
-      continue;
-    }
     const time = line.slice(0, close);
     if (open - start === 4) {
       const category = line.slice(close + 1).trim();
@@ -293,15 +288,6 @@ function nextHeading(text: string, from: number): Heading | undefined {
     return { start, eol, form: "0.3", time, author: undefined, category };
   }
   return undefined;
-}
-
-/** Whether `text` has `dddd-dd-dd` at `at`. */
-function isDateAt(text: string, at: number): boolean {
-  for (let i = 0; i < 10; i++) {
-    const code = text.charCodeAt(at + i);
-    if (i === 4 || i === 7 ? code !== 45 : code < 48 || code > 57) return false;
-  }
-  return true;
 }
 
 /** The 1-based line of `offset`; offsets must not decrease from call to call. */
@@ -370,24 +356,30 @@ function readEntry(
   }
 
   const region = text.slice(heading.eol + 1, end).trimEnd();
-  if (region.slice(region.lastIndexOf("\n") + 1).trim() !== "---") {
-    if (isLast) {
-      problems.push({
-        line,
-        message: `entry at line ${line} is incomplete: torn append`,
-      });
-      return undefined;
-    }
-    // A later append hides a torn one; keep the text but say so.
+  const closed = region.slice(region.lastIndexOf("\n") + 1).trim() === "---";
+  if (!closed && isLast) {
     problems.push({
       line,
-      message: `entry at line ${line} does not end with "---": it may be torn`,
+      message: `entry at line ${line} is incomplete: torn append`,
     });
+    return undefined;
   }
   let body = withoutSeparators(region);
   const nl = body.lastIndexOf("\n");
   const tags = tagsAt(body, nl + 1, body.length);
   if (tags !== undefined) body = nl === -1 ? "" : body.slice(0, nl).trim();
+  if (!closed) {
+    // A later append hid a torn entry, or a union merge split one from its body;
+    // keep what text there is, and say so.
+    const empty = body === "" && tags === undefined;
+    problems.push({
+      line,
+      message: empty
+        ? `entry at line ${line} is empty and does not end with "---": ignored`
+        : `entry at line ${line} does not end with "---": it may be torn`,
+    });
+    if (empty) return undefined;
+  }
   return {
     id: undefined,
     time: heading.time,
@@ -486,36 +478,21 @@ function parseMarker(
   from: number,
   to: number,
 ): { id: string; sum: number } | undefined {
-  let end = to;
-  while (end > from && isSpace(text.charCodeAt(end - 1))) end--;
-  if (!text.startsWith(MARKER_ID, from) || !text.startsWith(" -->", end - 4)) {
+  const marker = text.slice(from, to).trimEnd();
+  if (!marker.startsWith(MARKER_ID) || !marker.endsWith(" -->")) {
     return undefined;
   }
-  const idStart = from + MARKER_ID.length;
-  let i = idStart;
-  while (i < end && isIdCode(text.charCodeAt(i))) i++;
-  if (i === idStart || !text.startsWith(" sum=", i) || i + 13 > end - 4) {
+  const space = marker.indexOf(" ", MARKER_ID.length);
+  const id = marker.slice(MARKER_ID.length, space);
+  const hex = marker.slice(space + 5, space + 13);
+  if (
+    !marker.startsWith(" sum=", space) ||
+    marker.charCodeAt(space + 13) !== 32 ||
+    !ID.test(id) || !HEX8.test(hex)
+  ) {
     return undefined;
   }
-  let sum = 0;
-  for (let k = i + 5; k < i + 13; k++) {
-    const code = text.charCodeAt(k);
-    const digit = code >= 48 && code <= 57
-      ? code - 48
-      : code >= 97 && code <= 102
-      ? code - 87
-      : -1;
-    if (digit === -1) return undefined;
-    sum = sum * 16 + digit;
-  }
-  if (text.charCodeAt(i + 13) !== 32) return undefined;
-  return { id: text.slice(idStart, i), sum };
-}
-
-/** Whether `code` may appear in an id: `A-Z a-z 0-9 . _ : -`. */
-function isIdCode(code: number): boolean {
-  return (code >= 48 && code <= 58) || (code >= 65 && code <= 90) ||
-    (code >= 97 && code <= 122) || code === 45 || code === 46 || code === 95;
+  return { id, sum: parseInt(hex, 16) };
 }
 
 /** Whether `code` is an ASCII space, tab or line break. */
@@ -558,24 +535,17 @@ function unescapeBody(body: string): string {
 
 /**
  * The tags of a line of backticked words such as `` `urgent` `fleet` `` between
- * `from` and `to` (trimmed), or `undefined` when the line is something else. Readers
- * accept any backticked word without spaces; writers are stricter.
+ * `from` and `to` (trimmed), or `undefined` when the line is something else.
  */
 function tagsAt(text: string, from: number, to: number): string[] | undefined {
   if (text.charCodeAt(from) !== 96) return undefined;
+  const line = text.slice(from, to);
+  if (!TAG_LINE.test(line)) return undefined;
   const tags: string[] = [];
-  let i = from;
-  while (i < to) {
-    const close = text.indexOf("`", i + 1);
-    if (close <= i + 1 || close >= to) return undefined;
-    for (let k = i + 1; k < close; k++) {
-      if (isSpace(text.charCodeAt(k))) return undefined;
-    }
-    tags.push(text.slice(i + 1, close));
-    i = close + 1;
-    if (i === to) return tags;
-    if (text.charCodeAt(i) !== 32 && text.charCodeAt(i) !== 9) return undefined;
-    while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  for (let open = 0; open !== -1;) {
+    const close = line.indexOf("`", open + 1);
+    tags.push(line.slice(open + 1, close));
+    open = line.indexOf("`", close + 1);
   }
   return tags;
 }
@@ -631,6 +601,12 @@ function buildEntry(input: NewJournalEntry): BuiltEntry {
   }
   const now = input.now ?? new Date();
   const time = now.toISOString();
+  if (!DATED.test(`${time}]`)) {
+    throw invalid(`time "${time}" is outside the years 0000 to 9999`, {
+      code: "journal_bad_time",
+      hint: "pass a date between the years 0000 and 9999",
+    });
+  }
   const id = input.id ?? newId(now);
   if (!ID.test(id)) {
     throw invalid(
@@ -788,27 +764,4 @@ async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
   while (written < bytes.length) {
     written += await file.write(bytes.subarray(written));
   }
-}
-
-/** The 1-based line of the heading of `text`, just appended to `path`; 0 if not found. */
-async function headingLineOf(
-  path: string,
-  text: string,
-  id: string,
-): Promise<number> {
-  const all = await readTextIfExists(path) ?? "";
-  const marker = `<!-- datum:entry id=${id} `;
-  const at = all.lastIndexOf(marker);
-  if (at === -1) return 0;
-  const start = at - text.lastIndexOf(marker);
-  if (start < 0 || !all.startsWith(text, start)) return 0;
-  let line = 1;
-  for (
-    let nl = all.indexOf("\n");
-    nl !== -1 && nl <= start;
-    nl = all.indexOf("\n", nl + 1)
-  ) {
-    line++;
-  }
-  return line;
 }

@@ -76,6 +76,17 @@ Deno.test("parseJournal() reads datum 0.3's form A and ignores its empty entry",
   );
 });
 
+Deno.test("parseJournal() reads headings with an en dash or a hyphen", () => {
+  const text = "### [2026-11-30T02:40:37Z] agent-1 – NOTE\n\none\n\n---\n\n" +
+    "### [2026-11-30T02:40:38Z] agent-2 - A - B\n\ntwo\n\n`x` `y/z`\n\n---\n";
+  const { entries, problems } = parseJournal(text);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(entries.map((e) => [e.author, e.category, e.body, e.tags]), [
+    ["agent-1", "NOTE", "one", []],
+    ["agent-2", "A - B", "two", ["x", "y/z"]],
+  ]);
+});
+
 Deno.test("parseJournal() reads datum 0.3's boot form", async () => {
   const journal = parseJournal(await fixture("journal_0.3_boot.md"));
   assert.deepEqual(journal.problems, []);
@@ -266,6 +277,32 @@ Deno.test("parseJournal() reads both entries when a union merge dropped the sepa
   assert.deepEqual(parseJournal(tight).problems, []);
 });
 
+Deno.test("parseJournal() names the entries that git's union merge interleaved", () => {
+  // What `git merge` with `merge=union` made of two clones that each appended an
+  // entry with the same body: the shared lines are kept once, between both headings
+  // and both markers. Neither entry can be trusted; both are named, none is invented.
+  const a = formatJournalEntry(
+    entry({ id: "a-1", body: "same body", tags: ["x"] }),
+  );
+  const b = formatJournalEntry(
+    entry({ id: "b-1", body: "same body", tags: ["x"], author: "other" }),
+  );
+  const heading = (text: string): string => text.split("\n")[1]!;
+  const marker = (text: string): string => text.split("\n").at(-4)!;
+  const merged =
+    `${JOURNAL_HEADER}\n${heading(a)}\n${heading(b)}\n\nsame body\n\n` +
+    `\`x\`\n\n${marker(a)}\n${marker(b)}\n\n---\n`;
+  const { entries, problems } = parseJournal(merged);
+  assert.deepEqual(entries, []);
+  assert.deepEqual(problems.map((p) => p.line), [5, 6, 13]);
+  assert.match(
+    problems[0]!.message,
+    /is empty and does not end with "---": ignored/,
+  );
+  assert.match(problems[1]!.message, /fails its checksum/);
+  assert.match(problems[2]!.message, /unexpected text at line 13/);
+});
+
 Deno.test("parseJournal() reports odd text instead of throwing", () => {
   const dup = formatJournalEntry(entry({ id: "d-1" }));
   const text = "# Journal\n\n## [Unreleased]\n\n### [not a time] x — Y\n\n" +
@@ -299,6 +336,9 @@ Deno.test("formatJournalEntry() and appendJournal() reject bad input with exit c
     ["a multi-line author", { author: "a\nb" }],
     ["an empty body", { body: " \n " }],
     ["an id with a space", { id: "a b" }],
+    ["a time after the year 9999", {
+      now: new Date("+010000-01-01T00:00:00Z"),
+    }],
   ];
   const dir = await Deno.makeTempDir();
   try {
@@ -323,7 +363,7 @@ Deno.test("formatJournalEntry() and appendJournal() reject bad input with exit c
   }
 });
 
-Deno.test("appendJournal() creates the journal and returns the entry as it reads back", async () => {
+Deno.test("appendJournal() creates the journal and returns the entry it wrote", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const path = `${dir}/JOURNAL.md`;
@@ -339,11 +379,11 @@ Deno.test("appendJournal() creates the journal and returns the entry as it reads
         JOURNAL_HEADER + "\n### [2026-11-30T03:40:00.123Z] datum — NOTE\n",
       ),
     );
-    assert.equal(first.line, 5);
-    assert.equal(second.line, 15);
+    // An append does not read the journal back, so its line is not known.
+    assert.deepEqual([first.line, second.line], [0, 0]);
     assert.match(second.id ?? "", /^\d{8}T\d{9}Z-[0-9a-f]{8}$/);
     assert.deepEqual(parseJournal(text), {
-      entries: [first, second],
+      entries: [{ ...first, line: 5 }, { ...second, line: 15 }],
       problems: [],
     });
   } finally {

@@ -9,7 +9,7 @@ import { git } from "../core/git.ts";
 import { type Brief, composeBrief } from "./brief.ts";
 import { inspectVessel, type Problem } from "./inspect.ts";
 import { countTrailEntries } from "./trail.ts";
-import { openVessel, type VesselLayout } from "./vessel.ts";
+import { openVessel, resolvePath, type VesselLayout } from "./vessel.ts";
 
 /** The git side of a vessel's health. */
 export interface GitHealth {
@@ -64,11 +64,13 @@ export interface VesselStatus {
  * ```
  */
 export async function status(dir: string): Promise<VesselStatus> {
-  const vessel = await openVessel(dir);
-  const [state, health] = await Promise.all([
-    inspectVessel(vessel),
-    gitHealth(vessel.root),
-  ]);
+  // git is the slowest part: start it first, so it runs while the vessel is read.
+  const pending = gitHealth(resolvePath(dir));
+  const vessel = await openVessel(dir).catch(async (error) => {
+    await pending.catch(() => {});
+    throw error;
+  });
+  const [state, health] = await Promise.all([inspectVessel(vessel), pending]);
   const problems = [...state.problems];
   if (!health.repository) {
     problems.unshift({

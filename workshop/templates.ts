@@ -106,11 +106,11 @@ const GITIGNORE =
 `;
 
 const GITATTRIBUTES =
-  `# Append-only documents: two clones that both append merge as a union, never a conflict.
-JOURNAL.md merge=union
-TRAIL.md merge=union
+  `# Append-only documents: two clones that both append merge as base + ours + theirs,
+# never a conflict (the driver is registered in .git/config by \`datum boot\`).
+JOURNAL.md merge=datum-append
+TRAIL.md merge=datum-append
 `;
-
 const TOOLS_MANIFEST = `{
   "tools": [],
   "interpreters": [],
