@@ -20,7 +20,7 @@ import { templateFiles } from "./templates.ts";
 import { formatTrailLine, TRAIL_HEADER } from "./trail.ts";
 import { findVessel, resolvePath, type Vessel } from "./vessel.ts";
 import { commit, identityArgs } from "./_commit.ts";
-import { ensureMergeDriver } from "./_merge.ts";
+import { ensureMergeDriver, mergeDriverSection } from "./_merge.ts";
 import {
   inspectVessel,
   invalidVesselError,
@@ -202,7 +202,7 @@ async function createVessel(
       await Deno.writeTextFile(`${temp}/${path}`, content);
     }
     await git(temp, ["init", "-q", "-b", "main"]);
-    await ensureMergeDriver(temp);
+    await Deno.writeTextFile(`${temp}/.git/config`, mergeDriverSection(), { append: true });
     await git(temp, ["add", "-A"]);
     await commit(
       temp,
