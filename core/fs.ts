@@ -99,6 +99,28 @@ export async function readTextIfExists(
 }
 
 /**
+ * Reads a file's bytes, or `undefined` when it does not exist.
+ *
+ * @param path The file.
+ * @returns Its bytes, or `undefined`.
+ *
+ * @example
+ * ```ts ignore
+ * const journal = await readBytesIfExists("ws/JOURNAL.md");
+ * ```
+ */
+export async function readBytesIfExists(
+  path: string,
+): Promise<Uint8Array | undefined> {
+  try {
+    return await Deno.readFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw fileError("read", path, error);
+  }
+}
+
+/**
  * What is at `path`: `"file"`, `"dir"`, or `undefined` when nothing is there.
  *
  * @param path The path to look at.

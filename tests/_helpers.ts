@@ -177,3 +177,25 @@ export function json<T = Record<string, unknown>>(result: RunResult): T {
     );
   }
 }
+
+/**
+ * Boots a vessel named `scout` in `DIR/NAME` with a bare `DIR/origin.git` as its
+ * upstream, pushed.
+ *
+ * @param dir A temp folder.
+ * @param name The vessel's folder name.
+ * @returns The vessel's path and the origin's.
+ */
+export async function vesselWithOrigin(
+  dir: string,
+  name: string,
+): Promise<{ path: string; origin: string }> {
+  const origin = `${dir}/origin.git`;
+  await git(dir, "init", "-q", "--bare", "-b", "main", origin);
+  const path = `${dir}/${name}`;
+  const booted = await datum(["boot", "-w", path, "--name", "scout"]);
+  if (booted.code !== 0) throw new Error(`boot failed: ${booted.stderr}`);
+  await git(path, "remote", "add", "origin", origin);
+  await git(path, "push", "-q", "-u", "origin", "main");
+  return { path, origin };
+}

@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { copyTree, datum, fixture, git, json, tempDir } from "./_helpers.ts";
+import {
+  copyTree,
+  datum,
+  fixture,
+  git,
+  json,
+  tempDir,
+  vesselWithOrigin,
+} from "./_helpers.ts";
 
 const DOCUMENTS = [
   "SEED.md",
@@ -119,12 +127,7 @@ Deno.test("a second datum boot changes neither the work tree nor HEAD", async ()
 
 Deno.test("datum boot brings a clone up to date with its remote", async () => {
   await using tmp = await tempDir();
-  const origin = `${tmp.path}/origin.git`;
-  await git(tmp.path, "init", "-q", "--bare", "-b", "main", origin);
-  const a = `${tmp.path}/a`;
-  assert.equal((await datum(["boot", "-w", a, "--name", "scout"])).code, 0);
-  await git(a, "remote", "add", "origin", origin);
-  await git(a, "push", "-q", "-u", "origin", "main");
+  const { path: a, origin } = await vesselWithOrigin(tmp.path, "a");
   const b = `${tmp.path}/b`;
   await git(tmp.path, "clone", "-q", origin, b);
   assert.equal(

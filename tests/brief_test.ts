@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { countTokens } from "gpt-tokenizer/o200k-base";
-import { datum, git, json, tempDir } from "./_helpers.ts";
+import { datum, git, json, tempDir, vesselWithOrigin } from "./_helpers.ts";
 
 interface BriefJson {
   journal: { body: string }[];
@@ -158,12 +158,7 @@ Deno.test("datum resume shows the last entries, task counts and suggestions", as
 
 Deno.test("datum status --json reports git state and the journal's size", async () => {
   await using tmp = await tempDir();
-  const origin = `${tmp.path}/origin.git`;
-  await git(tmp.path, "init", "-q", "--bare", "-b", "main", origin);
-  const ws = `${tmp.path}/ws`;
-  assert.equal((await datum(["boot", "-w", ws, "--name", "scout"])).code, 0);
-  await git(ws, "remote", "add", "origin", origin);
-  await git(ws, "push", "-q", "-u", "origin", "main");
+  const { path: ws } = await vesselWithOrigin(tmp.path, "ws");
   assert.equal(
     (await datum(["journal", "-w", ws, "NOTE", "one", "--commit"])).code,
     0,

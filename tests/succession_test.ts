@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { CLI_FLAGS, datum, git, json, ROOT_DIR, tempDir } from "./_helpers.ts";
+import {
+  CLI_FLAGS,
+  datum,
+  git,
+  json,
+  ROOT_DIR,
+  tempDir,
+  vesselWithOrigin,
+} from "./_helpers.ts";
 import { parseJournal } from "../workshop/journal.ts";
 
 interface BriefJson {
@@ -192,12 +200,7 @@ Deno.test("a successor of a process killed mid-journal holds every committed ent
 
 Deno.test("two clones that both journal and commit merge on push without losing an entry", async () => {
   await using tmp = await tempDir();
-  const origin = `${tmp.path}/origin.git`;
-  await git(tmp.path, "init", "-q", "--bare", "-b", "main", origin);
-  const a = `${tmp.path}/a`;
-  assert.equal((await datum(["boot", "-w", a, "--name", "scout"])).code, 0);
-  await git(a, "remote", "add", "origin", origin);
-  await git(a, "push", "-q", "-u", "origin", "main");
+  const { path: a, origin } = await vesselWithOrigin(tmp.path, "a");
   const b = `${tmp.path}/b`;
   await git(tmp.path, "clone", "-q", origin, b);
 

@@ -40,8 +40,12 @@ export const MERGE_DRIVER_COMMAND =
  */
 export async function ensureMergeDriver(root: string): Promise<boolean> {
   const key = `merge.${MERGE_DRIVER}.driver`;
-  const current = await git(root, ["config", "--local", "--get", key], { allowFailure: true });
-  if (current.code === 0 && current.stdout.trim() === MERGE_DRIVER_COMMAND) return false;
+  const current = await git(root, ["config", "--local", "--get", key], {
+    allowFailure: true,
+  });
+  if (current.code === 0 && current.stdout.trim() === MERGE_DRIVER_COMMAND) {
+    return false;
+  }
   await git(root, ["config", "--local", key, MERGE_DRIVER_COMMAND]);
   return true;
 }
@@ -53,6 +57,9 @@ export async function ensureMergeDriver(root: string): Promise<boolean> {
  * @returns The section, in git's config syntax.
  */
 export function mergeDriverSection(): string {
-  const quoted = MERGE_DRIVER_COMMAND.replaceAll("\\", "\\\\").replaceAll('"', '\\"');
+  const quoted = MERGE_DRIVER_COMMAND.replaceAll("\\", "\\\\").replaceAll(
+    '"',
+    '\\"',
+  );
   return `[merge "${MERGE_DRIVER}"]\n\tdriver = "${quoted}"\n`;
 }

@@ -202,7 +202,9 @@ async function createVessel(
       await Deno.writeTextFile(`${temp}/${path}`, content);
     }
     await git(temp, ["init", "-q", "-b", "main"]);
-    await Deno.writeTextFile(`${temp}/.git/config`, mergeDriverSection(), { append: true });
+    await Deno.writeTextFile(`${temp}/.git/config`, mergeDriverSection(), {
+      append: true,
+    });
     await git(temp, ["add", "-A"]);
     await commit(
       temp,

@@ -9,6 +9,7 @@ import type { CommandContext, CommandSpec, OptionSpec } from "../core/cli.ts";
 import { usageError } from "../core/cli.ts";
 import { datumEnv } from "../core/env.ts";
 import { ExitCode } from "../core/errors.ts";
+import type { GitHealth } from "./status.ts";
 
 const WORKSHOP: OptionSpec = {
   name: "workshop",
@@ -434,14 +435,7 @@ function checkUrl(value: string): string {
   return value;
 }
 
-function gitLine(g: {
-  repository: boolean;
-  branch: string | undefined;
-  upstream: string | undefined;
-  ahead: number;
-  behind: number;
-  uncommitted: string[];
-}): string {
+function gitLine(g: GitHealth): string {
   if (!g.repository) return "Git: not a repository";
   const parts = [`branch ${g.branch ?? "(detached)"}`];
   parts.push(

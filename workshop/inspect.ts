@@ -7,7 +7,7 @@
  */
 
 import { DatumError, ExitCode } from "../core/errors.ts";
-import { fileError, kindOf, readTextIfExists } from "../core/fs.ts";
+import { kindOf, readBytesIfExists, readTextIfExists } from "../core/fs.ts";
 import { type CapabilityDoc, parseCapability } from "./capability.ts";
 import { type Journal, parseJournal } from "./journal.ts";
 import { parseTaskboard, type Task } from "./taskboard.ts";
@@ -226,16 +226,5 @@ function collect<T>(problems: Problem[], read: () => T): T | undefined {
       return undefined;
     }
     throw error;
-  }
-}
-
-async function readBytesIfExists(
-  path: string,
-): Promise<Uint8Array | undefined> {
-  try {
-    return await Deno.readFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw fileError("read", path, error);
   }
 }
