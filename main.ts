@@ -17,6 +17,7 @@ import {
   Output,
   parseArgs,
   usageError,
+  writeLine,
 } from "./core/cli.ts";
 import { DatumError, ExitCode } from "./core/errors.ts";
 import { fromNotCapable } from "./core/permissions.ts";
@@ -123,7 +124,7 @@ export async function run(args: string[]): Promise<number> {
         out.print(text);
         return ExitCode.Ok;
       }
-      Deno.stderr.writeSync(new TextEncoder().encode(`${text}\n`));
+      writeLine(Deno.stderr, text);
       return ExitCode.Usage;
     }
     if (first === "-V" || first === "--version") {
@@ -179,7 +180,6 @@ function report(error: unknown, out: Output): number {
       cause: error,
     });
   }
-  const encoder = new TextEncoder();
   const line = out.json
     ? JSON.stringify({
       error: {
@@ -191,7 +191,7 @@ function report(error: unknown, out: Output): number {
     : `${out.red("error")}: ${datum.message}${
       datum.hint ? `; ${datum.hint}` : ""
     }`;
-  Deno.stderr.writeSync(encoder.encode(`${line}\n`));
+  writeLine(Deno.stderr, line);
   return datum.exitCode;
 }
 

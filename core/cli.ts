@@ -282,7 +282,6 @@ export class Output {
   readonly json: boolean;
   /** Whether colour is on for stdout. */
   readonly color: boolean;
-  #encoder = new TextEncoder();
 
   /**
    * @param json Whether `--json` was given.
@@ -297,9 +296,7 @@ export class Output {
 
   /** Writes `text` and a newline to stdout. */
   print(text: string): void {
-    Deno.stdout.writeSync(
-      this.#encoder.encode(text.endsWith("\n") ? text : `${text}\n`),
-    );
+    writeLine(Deno.stdout, text);
   }
 
   /** Writes `value` as one JSON document to stdout. */
@@ -310,9 +307,7 @@ export class Output {
   /** Writes `text` and a newline to stderr; never under `--json`. */
   note(text: string): void {
     if (this.json) return;
-    Deno.stderr.writeSync(
-      this.#encoder.encode(text.endsWith("\n") ? text : `${text}\n`),
-    );
+    writeLine(Deno.stderr, text);
   }
 
   /** `text` in bold when colour is on. */
@@ -338,6 +333,25 @@ export class Output {
   /** `text` in yellow when colour is on. */
   yellow(text: string): string {
     return this.color ? `\x1b[33m${text}\x1b[39m` : text;
+  }
+}
+
+/**
+ * Writes `text` and a newline to `stream`, all of it: a pipe may take fewer bytes
+ * than offered in one call.
+ *
+ * @param stream `Deno.stdout` or `Deno.stderr`.
+ * @param text The text; a newline is added unless it ends with one.
+ */
+export function writeLine(
+  stream: { writeSync(p: Uint8Array): number },
+  text: string,
+): void {
+  const bytes = new TextEncoder().encode(
+    text.endsWith("\n") ? text : `${text}\n`,
+  );
+  for (let done = 0; done < bytes.length;) {
+    done += stream.writeSync(bytes.subarray(done));
   }
 }
 

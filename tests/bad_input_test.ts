@@ -269,3 +269,25 @@ Deno.test("unknown commands and flags are usage errors", async (t) => {
     },
   );
 });
+
+Deno.test("a malformed .datum/config.toml is named with its line", async () => {
+  await using tmp = await tempDir();
+  const ws = `${tmp.path}/ws`;
+  assert.equal((await datum(["boot", "-w", ws])).code, 0);
+  await Deno.writeTextFile(
+    `${ws}/.datum/config.toml`,
+    '[agent]\nname = "scout\n',
+  );
+  for (const command of ["boot", "brief", "status", "resume"]) {
+    assertOneLineError(
+      await datum([command, "-w", ws]),
+      3,
+      /^error: Invalid \.datum\/config\.toml:2: /,
+    );
+  }
+  assertOneLineError(
+    await datum(["journal", "-w", ws, "NOTE", "x"]),
+    3,
+    /config\.toml:2/,
+  );
+});

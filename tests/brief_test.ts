@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { countTokens } from "gpt-tokenizer/o200k-base";
+import { formatJournalEntry } from "../workshop/journal.ts";
 import { datum, git, json, tempDir, vesselWithOrigin } from "./_helpers.ts";
 
 interface BriefJson {
@@ -191,4 +192,33 @@ Deno.test("datum status --json reports git state and the journal's size", async 
     /Git: branch main; upstream origin\/main, 1 unpushed, 0 behind; 1 uncommitted/,
   );
   assert.match(human.stdout, /Journal: 3 entries, /);
+});
+
+Deno.test("datum brief prints a brief far larger than a pipe's buffer whole", async () => {
+  await using tmp = await tempDir();
+  const ws = `${tmp.path}/ws`;
+  assert.equal((await datum(["boot", "-w", ws])).code, 0);
+  const entries = Array.from({ length: 3000 }, (_, i) =>
+    formatJournalEntry({
+      category: "NOTE",
+      body: `Entry ${i}: ${"a long observation about the fleet ".repeat(4)}`,
+      author: "agent",
+      now: new Date(Date.UTC(2026, 10, 29, 0, 0, i)),
+    }));
+  await Deno.writeTextFile(`${ws}/JOURNAL.md`, entries.join(""), {
+    append: true,
+  });
+  const result = await datum([
+    "brief",
+    "-w",
+    ws,
+    "--journal",
+    "5000",
+    "--json",
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.ok(result.stdout.length > 1_000_000);
+  const b = json<BriefJson>(result);
+  assert.equal(b.journal.length, 3001);
+  assert.match(b.journal.at(-1)!.body, /^Entry 2999: /);
 });

@@ -133,6 +133,17 @@ export function bootCommand(): CommandSpec {
       if (result.sync.state === "failed") {
         context.out.note(`warning: ${result.sync.detail}`);
       }
+      const ignored = ["name", "role", "keeper"].filter((k) =>
+        typeof o[k] === "string"
+      );
+      if (!result.created && ignored.length) {
+        context.out.note(
+          `warning: ${ignored.map((k) => `--${k}`).join(", ")} ${
+            ignored.length === 1 ? "applies" : "apply"
+          } only to a new vessel; ` +
+            "edit .datum/config.toml to change an existing one",
+        );
+      }
       context.out.print(renderBrief(b));
       return ExitCode.Ok;
     },
