@@ -83,10 +83,12 @@ export async function inspectVessel(vessel: Vessel): Promise<VesselState> {
       severity,
       path: rel(vessel.paths[key]),
       message: found === undefined
-        ? `${name} is missing; ${
-          vessel.layout === "datum" ? "restore it from git" : "add it"
+        ? `missing; ${
+          vessel.layout === "datum"
+            ? "restore it (`git checkout -- " + name + "`)"
+            : "add it"
         } so a successor has it`
-        : `${name} must be a ${kind === "dir" ? "folder" : "file"}`,
+        : `must be a ${kind === "dir" ? "folder" : "file"}`,
     });
   });
 
@@ -163,8 +165,8 @@ export async function inspectVessel(vessel: Vessel): Promise<VesselState> {
  * @example
  * ```ts
  * import { formatProblem } from "./inspect.ts";
- * const line = formatProblem({ severity: "error", path: "SEED.md", message: "SEED.md is missing" });
- * console.assert(line === "error: SEED.md: SEED.md is missing");
+ * const line = formatProblem({ severity: "error", path: "SEED.md", message: "missing" });
+ * console.assert(line === "error: SEED.md: missing");
  * ```
  */
 export function formatProblem(problem: Problem): string {
