@@ -81,7 +81,10 @@ Deno.test("datum status prints every problem and exits 3", async () => {
   const result = await datum(["status", "-w", ws]);
   assert.equal(result.code, 3);
   assert.match(result.stdout, /vessel invalid/);
-  assert.match(result.stdout, /^error: SEED\.md: missing; restore it \(`git checkout -- SEED\.md`\)/m);
+  assert.match(
+    result.stdout,
+    /^error: SEED\.md: missing; restore it \(`git checkout -- SEED\.md`\)/m,
+  );
   assert.match(
     result.stdout,
     /^error: TASKBOARD\.md:3: the tasks JSON does not parse/m,
