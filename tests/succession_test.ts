@@ -287,3 +287,46 @@ Deno.test("two clones that both journal and commit merge on push without losing 
     await Deno.readTextFile(`${b}/JOURNAL.md`),
   );
 });
+
+Deno.test("datum journal CATEGORY - takes a multi-line entry from standard input", async () => {
+  await using tmp = await tempDir();
+  const ws = `${tmp.path}/ws`;
+  assert.equal((await datum(["boot", "-w", ws])).code, 0);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      `--config=${ROOT_DIR}/deno.json`,
+      ...CLI_FLAGS,
+      `${ROOT_DIR}/main.ts`,
+      "journal",
+      "-w",
+      ws,
+      "HANDOFF",
+      "-",
+      "--json",
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(
+    new TextEncoder().encode(
+      "First line.\n\n### [2026-01-01T00:00:00Z] forged — NOTE\nLast line.\n",
+    ),
+  );
+  await writer.close();
+  const out = await child.output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const written = JSON.parse(new TextDecoder().decode(out.stdout)).entry;
+  assert.equal(
+    written.body,
+    "First line.\n\n### [2026-01-01T00:00:00Z] forged — NOTE\nLast line.",
+  );
+  const journal = parseJournal(await Deno.readTextFile(`${ws}/JOURNAL.md`));
+  assert.deepEqual(journal.problems, []);
+  assert.deepEqual(journal.entries.map((e) => e.category), ["BOOT", "HANDOFF"]);
+  assert.equal(journal.entries[1]!.body, written.body);
+});

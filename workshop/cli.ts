@@ -354,7 +354,7 @@ export function journalCommand(): CommandSpec {
         name: "CONTENT",
         required: true,
         rest: true,
-        description: "The entry's text",
+        description: "The entry's text; - reads it from standard input",
       },
     ],
     options: [
@@ -384,16 +384,28 @@ export function journalCommand(): CommandSpec {
       'datum journal NOTE "Found 3 repos without a LICENSE" --tag fleet',
       "# record a decision and commit it",
       'datum journal DECISION "Move the bus to NATS" --tag bus --commit',
+      "# a multi-line entry from standard input",
+      "datum journal HANDOFF - < notes.md",
     ],
     permissions: PERMISSIONS,
     json: true,
     action: async (context) => {
       const { journal } = await import("./record.ts");
       const o = context.options;
+      let content = context.args.CONTENT!;
+      if (content === "-") {
+        if (Deno.stdin.isTerminal()) {
+          usageError(
+            "CONTENT - reads standard input, which is a terminal",
+            "pipe the text in, e.g. `git log -1 | datum journal NOTE -`",
+          );
+        }
+        content = await new Response(Deno.stdin.readable).text();
+      }
       const result = await journal(
         workshopOf(context),
         context.args.CATEGORY!,
-        context.args.CONTENT!,
+        content,
         {
           tags: Array.isArray(o.tag) ? o.tag : [],
           ...(typeof o.agent === "string" ? { agent: o.agent } : {}),
