@@ -294,3 +294,67 @@ Deno.test("a malformed .datum/config.toml is named with its line", async () => {
     /config\.toml:2/,
   );
 });
+
+Deno.test("a document that links outside the vessel is neither read nor written", async (t) => {
+  await using tmp = await tempDir();
+  const ws = `${tmp.path}/ws`;
+  assert.equal((await datum(["boot", "-w", ws])).code, 0);
+  const secret = `${tmp.path}/id_rsa`;
+  await Deno.writeTextFile(secret, "-----BEGIN PRIVATE KEY----- SECRET\n");
+
+  await t.step("a linked SEED.md never reaches the brief", async () => {
+    await Deno.remove(`${ws}/SEED.md`);
+    await Deno.symlink(secret, `${ws}/SEED.md`);
+    const brief = await datum(["brief", "-w", ws]);
+    assert.equal(brief.code, 0);
+    assert.doesNotMatch(brief.stdout, /SECRET/);
+    assert.match(
+      brief.stdout,
+      /error: SEED\.md: Refusing to use "SEED\.md": it is a symbolic link to ".*id_rsa", outside the vessel/,
+    );
+    const status = await datum(["status", "-w", ws]);
+    assert.equal(status.code, 3);
+    assert.doesNotMatch(status.stdout + status.stderr, /SECRET/);
+    assertOneLineError(
+      await datum(["boot", "-w", ws]),
+      3,
+      /Refusing to use "SEED\.md"/,
+    );
+  });
+  await t.step("a linked JOURNAL.md is not appended to", async () => {
+    await Deno.remove(`${ws}/JOURNAL.md`);
+    await Deno.symlink(secret, `${ws}/JOURNAL.md`);
+    assertOneLineError(
+      await datum(["journal", "-w", ws, "NOTE", "hello"]),
+      3,
+      /^error: Refusing to use "JOURNAL\.md": it is a symbolic link to ".*", outside the vessel; replace the link/,
+    );
+    assert.equal(
+      await Deno.readTextFile(secret),
+      "-----BEGIN PRIVATE KEY----- SECRET\n",
+    );
+  });
+  await t.step("a linked configuration stops every command", async () => {
+    await Deno.remove(`${ws}/.datum/config.toml`);
+    await Deno.symlink(secret, `${ws}/.datum/config.toml`);
+    assertOneLineError(
+      await datum(["status", "-w", ws]),
+      3,
+      /Refusing to use "\.datum\/config\.toml"/,
+    );
+  });
+});
+
+Deno.test("datum journal --commit outside a git repository writes nothing", async () => {
+  await using tmp = await tempDir();
+  const ws = `${tmp.path}/ws`;
+  assert.equal((await datum(["boot", "-w", ws])).code, 0);
+  await Deno.remove(`${ws}/.git`, { recursive: true });
+  const before = await Deno.readTextFile(`${ws}/JOURNAL.md`);
+  assertOneLineError(
+    await datum(["journal", "-w", ws, "NOTE", "x", "--commit"]),
+    3,
+    /^error: Cannot commit in ".*ws": it is not a git repository; run `git init` there/,
+  );
+  assert.equal(await Deno.readTextFile(`${ws}/JOURNAL.md`), before);
+});

@@ -12,6 +12,7 @@ import { type CapabilityDoc, parseCapability } from "./capability.ts";
 import { type Journal, parseJournal } from "./journal.ts";
 import { parseTaskboard, type Task } from "./taskboard.ts";
 import {
+  confine,
   SUCCESSION_DOCUMENTS,
   type Vessel,
   WORKING_DOCUMENTS,
@@ -92,14 +93,32 @@ export async function inspectVessel(vessel: Vessel): Promise<VesselState> {
     });
   });
 
+  // A document that links outside the vessel is a problem, and is not read.
+  const confined = async <T>(
+    path: string,
+    read: (path: string) => Promise<T | undefined>,
+  ): Promise<T | undefined> => {
+    try {
+      await confine(vessel.root, path);
+    } catch (error) {
+      if (!(error instanceof DatumError)) throw error;
+      problems.push({
+        severity: "error",
+        path: rel(path),
+        message: `${error.message}; ${error.hint}`,
+      });
+      return undefined;
+    }
+    return await read(path);
+  };
   const [seed, capabilityText, board, journalBytes, trail, manifest] =
     await Promise.all([
-      readTextIfExists(vessel.paths.seed),
-      readTextIfExists(vessel.paths.capability),
-      readTextIfExists(vessel.paths.taskboard),
-      readBytesIfExists(vessel.paths.journal),
-      readTextIfExists(vessel.paths.trail),
-      readTextIfExists(vessel.paths.tools),
+      confined(vessel.paths.seed, readTextIfExists),
+      confined(vessel.paths.capability, readTextIfExists),
+      confined(vessel.paths.taskboard, readTextIfExists),
+      confined(vessel.paths.journal, readBytesIfExists),
+      confined(vessel.paths.trail, readTextIfExists),
+      confined(vessel.paths.tools, readTextIfExists),
     ]);
 
   let capability: CapabilityDoc | undefined;

@@ -11,7 +11,9 @@ import { formatI2I } from "../mib/i2i.ts";
 import { commit } from "./_commit.ts";
 import { appendJournal, type JournalEntry } from "./journal.ts";
 import { appendTrail } from "./trail.ts";
-import { openVessel } from "./vessel.ts";
+import { confine, openVessel } from "./vessel.ts";
+import { DatumError, ExitCode } from "../core/errors.ts";
+import { kindOf } from "../core/fs.ts";
 
 /** Options of {@linkcode journal}. */
 export interface JournalOptions {
@@ -60,6 +62,21 @@ export async function journal(
   options: JournalOptions = {},
 ): Promise<JournalResult> {
   const vessel = await openVessel(dir);
+  await confine(vessel.root, vessel.paths.journal);
+  if (options.commit) {
+    await confine(vessel.root, vessel.paths.trail);
+    // Check before writing, so a commit that cannot happen leaves nothing behind.
+    if (await kindOf(`${vessel.root}/.git`) === undefined) {
+      throw new DatumError(
+        `Cannot commit in "${vessel.root}": it is not a git repository`,
+        {
+          code: "not_a_repository",
+          exitCode: ExitCode.Invalid,
+          hint: "run `git init` there, or journal without --commit",
+        },
+      );
+    }
+  }
   const author = options.agent ?? vessel.agent;
   const now = options.now ?? new Date();
   const entry = await appendJournal(vessel.paths.journal, {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { appendLocked, readTextIfExists } from "../core/fs.ts";
+import { appendLocked, kindOf } from "../core/fs.ts";
 import { newId } from "../core/ids.ts";
 
 /** One action to record. */
@@ -73,7 +73,7 @@ export async function appendTrail(
   entry: TrailAction,
 ): Promise<string> {
   const line = formatTrailLine(entry);
-  const exists = await readTextIfExists(path) !== undefined;
+  const exists = await kindOf(path) !== undefined;
   await appendLocked(path, exists ? line : TRAIL_HEADER + line);
   return displayTrailLine(line);
 }

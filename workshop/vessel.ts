@@ -6,7 +6,7 @@
  */
 
 import { DatumError, ExitCode } from "../core/errors.ts";
-import { kindOf, readTextIfExists } from "../core/fs.ts";
+import { fileError, kindOf, readTextIfExists } from "../core/fs.ts";
 import { parseToml } from "./_toml.ts";
 
 /** The on-disk layouts datum reads. */
@@ -118,8 +118,7 @@ export function resolvePath(dir: string): string {
  * ```
  */
 export async function findVessel(dir: string): Promise<Vessel | undefined> {
-  const root = resolvePath(dir);
-  const kind = await kindOf(root);
+  const kind = await kindOf(resolvePath(dir));
   if (kind === undefined) return undefined;
   if (kind === "file") {
     throw new DatumError(
@@ -132,7 +131,9 @@ export async function findVessel(dir: string): Promise<Vessel | undefined> {
       },
     );
   }
-  const datumConfig = await readTextIfExists(`${root}/${DATUM_CONFIG}`);
+  // The real path, so a document can be checked against it (see confine()).
+  const root = await Deno.realPath(resolvePath(dir));
+  const datumConfig = await readInside(root, `${root}/${DATUM_CONFIG}`);
   if (datumConfig !== undefined) {
     const config = parseToml(datumConfig, DATUM_CONFIG);
     const agent = table(config, "agent");
@@ -144,7 +145,7 @@ export async function findVessel(dir: string): Promise<Vessel | undefined> {
       paths: datumPaths(root),
     };
   }
-  const legacyConfig = await readTextIfExists(`${root}/${LEGACY_CONFIG}`);
+  const legacyConfig = await readInside(root, `${root}/${LEGACY_CONFIG}`);
   const hasSeed = await kindOf(`${root}/SEED.md`) === "file";
   const hasCapability = await kindOf(`${root}/CAPABILITY.toml`) === "file";
   if (legacyConfig !== undefined || hasSeed || hasCapability) {
@@ -248,13 +249,76 @@ async function legacyPaths(
 }
 
 async function capabilityName(root: string): Promise<string | undefined> {
-  const text = await readTextIfExists(`${root}/CAPABILITY.toml`);
+  const text = await readInside(root, `${root}/CAPABILITY.toml`).catch(() =>
+    undefined
+  );
   if (text === undefined) return undefined;
   try {
     return stringAt(table(parseToml(text, "CAPABILITY.toml"), "agent"), "name");
   } catch {
     return undefined; // validation reports it; the name falls back to the folder
   }
+}
+
+/**
+ * Checks that `path`, a document of the vessel at `root`, does not lead outside the
+ * vessel through a symbolic link. Vessels come from git, which keeps links: a hostile
+ * vessel could point `SEED.md` at `~/.ssh/id_rsa` and have the brief print it, or
+ * `JOURNAL.md` at `~/.bashrc` and have `datum journal` append to it.
+ *
+ * @param root The vessel's real root (as `findVessel` returns it).
+ * @param path A path inside it; it need not exist yet.
+ * @throws {DatumError} `outside_vessel`, exit 3, when the path resolves outside `root`.
+ *
+ * @example
+ * ```ts ignore
+ * await confine(vessel.root, vessel.paths.journal);
+ * ```
+ */
+export async function confine(root: string, path: string): Promise<void> {
+  let real: string;
+  try {
+    real = await Deno.realPath(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) {
+      throw fileError("resolve", path, error);
+    }
+    // A missing file is created where its folder really is.
+    const slash = path.lastIndexOf("/");
+    if (slash <= root.length) return;
+    return await confine(root, path.slice(0, slash));
+  }
+  if (real === root || real.startsWith(`${root}/`)) return;
+  const name = path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path;
+  throw new DatumError(
+    `Refusing to use "${name}": it is a symbolic link to "${real}", outside the vessel`,
+    {
+      code: "outside_vessel",
+      exitCode: ExitCode.Invalid,
+      hint: "replace the link with the file itself",
+    },
+  );
+}
+
+/**
+ * Reads a document of the vessel at `root`, or `undefined` when it does not exist,
+ * after {@linkcode confine} checked it.
+ *
+ * @param root The vessel's real root.
+ * @param path The document.
+ * @returns Its text.
+ *
+ * @example
+ * ```ts ignore
+ * const seed = await readInside(vessel.root, vessel.paths.seed);
+ * ```
+ */
+export async function readInside(
+  root: string,
+  path: string,
+): Promise<string | undefined> {
+  await confine(root, path);
+  return await readTextIfExists(path);
 }
 
 function basename(path: string): string {
