@@ -134,3 +134,22 @@ Deno.test("the compile and datum tasks bake exactly the permission set the tests
     assert.equal(words.at(-1), "main.ts", task);
   }
 });
+
+Deno.test("DATUM_WORKSHOP and DATUM_AGENT stand in for -w and --name", async () => {
+  await using tmp = await tempDir();
+  const env = { DATUM_WORKSHOP: `${tmp.path}/ws`, DATUM_AGENT: "envoy" };
+  const booted = await datum(["boot", "--json"], { env });
+  assert.equal(booted.code, 0, booted.stderr);
+  assert.equal(
+    json<{ brief: { agent: { name: string; root: string } } }>(booted).brief
+      .agent.name,
+    "envoy",
+  );
+  const status = json<{ root: string; agent: string }>(
+    await datum(["status", "--json"], { env }),
+  );
+  assert.equal(status.agent, "envoy");
+  assert.equal(status.root, await Deno.realPath(`${tmp.path}/ws`));
+});
+  assert.equal(other.code, 0);
+});
