@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { DatumError } from "./errors.ts";
-import { appendLocked, atomicWrite, kindOf, readTextIfExists } from "./fs.ts";
+import {
+  appendLocked,
+  atomicWrite,
+  kindOf,
+  readBytesIfExists,
+  readTextIfExists,
+} from "./fs.ts";
 
 async function names(dir: string): Promise<string[]> {
   const found: string[] = [];
@@ -71,6 +77,24 @@ Deno.test("kindOf() and readTextIfExists() tell missing from present", async () 
     assert.equal(await kindOf(`${dir}/f/under-a-file`), undefined);
     assert.equal(await readTextIfExists(`${dir}/f`), "x");
     assert.equal(await readTextIfExists(`${dir}/none`), undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("readBytesIfExists() returns every byte of a file of several megabytes", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const bytes = crypto.getRandomValues(new Uint8Array(65536));
+    const big = new Uint8Array(3 * 1024 * 1024 + 17);
+    for (let at = 0; at < big.length; at += bytes.length) {
+      big.set(bytes.subarray(0, big.length - at), at);
+    }
+    await Deno.writeFile(`${dir}/big`, big);
+    assert.deepEqual(await readBytesIfExists(`${dir}/big`), big);
+    assert.equal(await readBytesIfExists(`${dir}/none`), undefined);
+    await Deno.writeFile(`${dir}/empty`, new Uint8Array());
+    assert.deepEqual(await readBytesIfExists(`${dir}/empty`), new Uint8Array());
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
