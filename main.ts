@@ -59,7 +59,7 @@ function completionsCommand(all: () => CommandSpec[]): CommandSpec {
  *
  * @returns The command table.
  */
-export function commands(): CommandSpec[] {
+function commands(): CommandSpec[] {
   const list: CommandSpec[] = [...workshopCommands()];
   list.push(completionsCommand(() => list));
   return list;
