@@ -105,9 +105,15 @@ function rootHelp(out: Output, list: readonly CommandSpec[]): string {
  * ```
  */
 export async function run(args: string[]): Promise<number> {
-  const json = args.includes("--json");
-  const colorArg = args.find((a) => a.startsWith("--color="))?.slice(8) ??
-    (args.includes("--color") ? args[args.indexOf("--color") + 1] : undefined);
+  // Known before parsing, so even a usage error is reported in the form asked for;
+  // words after `--` are arguments, never flags.
+  const end = args.indexOf("--");
+  const flags = end === -1 ? args : args.slice(0, end);
+  const json = flags.includes("--json");
+  const colorArg = flags.find((a) => a.startsWith("--color="))?.slice(8) ??
+    (flags.includes("--color")
+      ? flags[flags.indexOf("--color") + 1]
+      : undefined);
   const out = new Output(json, colorArg);
   try {
     const list = commands();

@@ -330,3 +330,24 @@ Deno.test("datum journal CATEGORY - takes a multi-line entry from standard input
   assert.deepEqual(journal.entries.map((e) => e.category), ["BOOT", "HANDOFF"]);
   assert.equal(journal.entries[1]!.body, written.body);
 });
+
+Deno.test("datum journal takes text that looks like flags after --", async () => {
+  await using tmp = await tempDir();
+  const ws = `${tmp.path}/ws`;
+  assert.equal((await datum(["boot", "-w", ws])).code, 0);
+  const result = await datum([
+    "journal",
+    "-w",
+    ws,
+    "NOTE",
+    "--",
+    "--json",
+    "-t",
+    "x",
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^\d{8}T\d{9}Z-[0-9a-f]{8} NOTE\n$/);
+  const journal = parseJournal(await Deno.readTextFile(`${ws}/JOURNAL.md`));
+  assert.equal(journal.entries.at(-1)!.body, "--json -t x");
+  assert.deepEqual(journal.entries.at(-1)!.tags, []);
+});
