@@ -97,3 +97,15 @@ Deno.bench({
     await datum(["brief", "-w", fixtures.bigVessel, "--budget", "8000"]);
   },
 });
+
+// The same brief with a budget below its byte length, so the tokenizer must load and
+// count: the price of an exact count.
+Deno.bench({
+  name: "datum brief --budget 1000 (10k entries, tokenizer)",
+  group: GROUP,
+  n: RUNS,
+  warmup: WARMUP,
+  fn: async () => {
+    await datum(["brief", "-w", fixtures.bigVessel, "--budget", "1000"]);
+  },
+});

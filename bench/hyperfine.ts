@@ -53,6 +53,11 @@ try {
       datum("brief", "-w", fixtures.bigVessel, "--budget", "8000"),
       "true",
     ],
+    [
+      "datum brief --budget 1000 (10k entries, tokenizer)",
+      datum("brief", "-w", fixtures.bigVessel, "--budget", "1000"),
+      "true",
+    ],
   ];
   const args = ["-N", ...Deno.args];
   for (const [name, command, prepare] of commands) {
