@@ -18,7 +18,8 @@ import { formatJournalEntry, JOURNAL_HEADER } from "./journal.ts";
 import { emptyTaskboard } from "./taskboard.ts";
 import { templateFiles } from "./templates.ts";
 import { formatTrailLine, TRAIL_HEADER } from "./trail.ts";
-import { findVessel, resolvePath, type Vessel } from "./vessel.ts";
+import { findVessel, type Vessel } from "./vessel.ts";
+import { parentOf, resolvePath } from "../core/path.ts";
 import { commit, identityArgs } from "./_commit.ts";
 import { ensureMergeDriver, mergeDriverSection } from "./_merge.ts";
 import {
@@ -124,7 +125,7 @@ async function createVessel(
   root: string,
   options: BootOptions & { name: string },
 ): Promise<void> {
-  const parent = root.slice(0, root.lastIndexOf("/")) || "/";
+  const parent = parentOf(root);
   const ancestor = await nearestExisting(parent, root);
   const outer = await enclosingRepository(ancestor);
   if (outer !== undefined) {
@@ -245,7 +246,7 @@ async function enclosingRepository(dir: string): Promise<string | undefined> {
   // Walking up costs a stat per folder; asking git would cost a process.
   for (let at = dir;;) {
     if (await kindOf(`${at}/.git`) !== undefined) return at;
-    const up = at.slice(0, at.lastIndexOf("/")) || "/";
+    const up = parentOf(at);
     if (up === at) return undefined;
     at = up;
   }
@@ -266,7 +267,7 @@ async function nearestExisting(start: string, target: string): Promise<string> {
         },
       );
     }
-    const up = dir.slice(0, dir.lastIndexOf("/")) || "/";
+    const up = parentOf(dir);
     if (up === dir) return dir;
     dir = up;
   }

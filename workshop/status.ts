@@ -9,7 +9,8 @@ import { git } from "../core/git.ts";
 import { type Brief, composeBrief } from "./brief.ts";
 import { inspectVessel, type Problem } from "./inspect.ts";
 import { countTrailEntries } from "./trail.ts";
-import { openVessel, resolvePath, type VesselLayout } from "./vessel.ts";
+import { openVessel, type VesselLayout } from "./vessel.ts";
+import { resolvePath } from "../core/path.ts";
 
 /** The git side of a vessel's health. */
 export interface GitHealth {

@@ -7,6 +7,7 @@
 
 import { DatumError, ExitCode } from "../core/errors.ts";
 import { fileError, kindOf, readTextIfExists } from "../core/fs.ts";
+import { parentOf, resolvePath, toSlashes } from "../core/path.ts";
 import { parseToml } from "./_toml.ts";
 
 /** The on-disk layouts datum reads. */
@@ -83,28 +84,6 @@ const DATUM_CONFIG = ".datum/config.toml";
 const LEGACY_CONFIG = ".superagent/agent.toml";
 
 /**
- * Turns `dir` into an absolute, normalised path.
- *
- * @param dir A path, relative to the current directory or absolute.
- * @returns The absolute path without `.`/`..` segments or a trailing slash.
- *
- * @example
- * ```ts ignore
- * resolvePath("./ws"); // "/home/me/ws"
- * ```
- */
-export function resolvePath(dir: string): string {
-  const absolute = dir.startsWith("/") ? dir : `${Deno.cwd()}/${dir}`;
-  const parts: string[] = [];
-  for (const part of absolute.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") parts.pop();
-    else parts.push(part);
-  }
-  return `/${parts.join("/")}`;
-}
-
-/**
  * Finds the vessel in `dir`.
  *
  * @param dir The vessel's folder.
@@ -132,7 +111,7 @@ export async function findVessel(dir: string): Promise<Vessel | undefined> {
     );
   }
   // The real path, so a document can be checked against it (see confine()).
-  const root = await Deno.realPath(resolvePath(dir));
+  const root = toSlashes(await Deno.realPath(resolvePath(dir)));
   const datumConfig = await readInside(root, `${root}/${DATUM_CONFIG}`);
   if (datumConfig !== undefined) {
     const config = parseToml(datumConfig, DATUM_CONFIG);
@@ -278,15 +257,15 @@ async function capabilityName(root: string): Promise<string | undefined> {
 export async function confine(root: string, path: string): Promise<void> {
   let real: string;
   try {
-    real = await Deno.realPath(path);
+    real = toSlashes(await Deno.realPath(path));
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) {
       throw fileError("resolve", path, error);
     }
     // A missing file is created where its folder really is.
-    const slash = path.lastIndexOf("/");
-    if (slash <= root.length) return;
-    return await confine(root, path.slice(0, slash));
+    const parent = parentOf(path);
+    if (parent.length <= root.length) return;
+    return await confine(root, parent);
   }
   if (real === root || real.startsWith(`${root}/`)) return;
   const name = path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path;
