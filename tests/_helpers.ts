@@ -78,6 +78,30 @@ export interface DatumRunOptions {
 const decoder = new TextDecoder();
 
 /**
+ * The `deno` arguments that run the CLI (or a bundle) with `args`, for tests that
+ * need their own `Deno.Command` (a piped stdin, a kill).
+ *
+ * @param args The arguments after `datum`.
+ * @param options Permissions and the script to run.
+ * @returns The arguments after the `deno` executable.
+ */
+export function datumArgs(
+  args: string[],
+  options: Pick<DatumRunOptions, "flags" | "script"> = {},
+): string[] {
+  return [
+    "run",
+    "--quiet",
+    "--no-prompt",
+    // A bundle must run on its own, without the project's import map.
+    options.script ? "--no-config" : `--config=${ROOT_DIR}/deno.json`,
+    ...(options.flags ?? CLI_FLAGS),
+    options.script ?? `${ROOT_DIR}/main.ts`,
+    ...args,
+  ];
+}
+
+/**
  * Runs the real CLI (`main.ts`) as a subprocess.
  *
  * @param args The arguments after `datum`.
@@ -89,16 +113,7 @@ export async function datum(
   options: DatumRunOptions = {},
 ): Promise<RunResult> {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--no-prompt",
-      // A bundle must run on its own, without the project's import map.
-      options.script ? "--no-config" : `--config=${ROOT_DIR}/deno.json`,
-      ...(options.flags ?? CLI_FLAGS),
-      options.script ?? `${ROOT_DIR}/main.ts`,
-      ...args,
-    ],
+    args: datumArgs(args, options),
     cwd: options.cwd ?? ROOT_DIR,
     env: { NO_COLOR: "1", ...options.env },
     stdin: "null",

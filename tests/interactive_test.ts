@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CLI_FLAGS, ROOT_DIR, tempDir } from "./_helpers.ts";
+import { datumArgs, tempDir } from "./_helpers.ts";
 
 const hasScript = await new Deno.Command("script", {
   args: ["--version"],
@@ -15,15 +15,8 @@ Deno.test({
   fn: async () => {
     await using tmp = await tempDir();
     const ws = `${tmp.path}/ws`;
-    const command = [
-      Deno.execPath(),
-      "run",
-      "--quiet",
-      `--config=${ROOT_DIR}/deno.json`,
-      ...CLI_FLAGS,
-    ]
-      .map((w) => `'${w}'`).join(" ") +
-      ` '${ROOT_DIR}/main.ts' boot -w '${ws}'`;
+    const command = [Deno.execPath(), ...datumArgs(["boot", "-w", ws])]
+      .map((w) => `'${w}'`).join(" ");
     // script(1) gives datum a pseudo-terminal, as a person at a shell would.
     const child = new Deno.Command("script", {
       args: ["-qfec", command, "/dev/null"],

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import {
-  CLI_FLAGS,
   datum,
+  datumArgs,
   git,
   json,
-  ROOT_DIR,
   tempDir,
   vesselWithOrigin,
 } from "./_helpers.ts";
@@ -112,12 +111,7 @@ Deno.test("a successor of a process killed mid-journal holds every committed ent
   // at a random point of its run, so it can neither finish nor clean up.
   const journalOnce = (i: number): Deno.ChildProcess =>
     new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--quiet",
-        `--config=${ROOT_DIR}/deno.json`,
-        ...CLI_FLAGS,
-        `${ROOT_DIR}/main.ts`,
+      args: datumArgs([
         "journal",
         "-w",
         ws,
@@ -126,7 +120,7 @@ Deno.test("a successor of a process killed mid-journal holds every committed ent
         "--tag",
         `n${i}`,
         "--commit",
-      ],
+      ]),
       env: { NO_COLOR: "1" },
       stdin: "null",
       stdout: "null",
@@ -293,19 +287,7 @@ Deno.test("datum journal CATEGORY - takes a multi-line entry from standard input
   const ws = `${tmp.path}/ws`;
   assert.equal((await datum(["boot", "-w", ws])).code, 0);
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      `--config=${ROOT_DIR}/deno.json`,
-      ...CLI_FLAGS,
-      `${ROOT_DIR}/main.ts`,
-      "journal",
-      "-w",
-      ws,
-      "HANDOFF",
-      "-",
-      "--json",
-    ],
+    args: datumArgs(["journal", "-w", ws, "HANDOFF", "-", "--json"]),
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
