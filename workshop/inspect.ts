@@ -6,7 +6,7 @@
  * @module
  */
 
-import { DatumError, ExitCode } from "../core/errors.ts";
+import { DatumError, DocumentError, ExitCode } from "../core/errors.ts";
 import { kindOf, readBytesIfExists, readTextIfExists } from "../core/fs.ts";
 import { type CapabilityDoc, parseCapability } from "./capability.ts";
 import { type Journal, parseJournal } from "./journal.ts";
@@ -230,12 +230,8 @@ function collect<T>(problems: Problem[], read: () => T): T | undefined {
   try {
     return read();
   } catch (error) {
-    if (error instanceof DatumError && "path" in error) {
-      const doc = error as DatumError & {
-        path: string;
-        line?: number;
-        key?: string;
-      };
+    if (error instanceof DocumentError) {
+      const doc = error;
       const problem: Problem = {
         severity: "error",
         path: doc.path,
