@@ -83,7 +83,7 @@ const EMPTY_BRANCH = "main";
 const BRANCH_TTL_MS = 10 * 60 * 1000;
 const BACKOFF_BASE_MS = 20;
 const COMPACT_AT_PACKS = 50;
-const BACKOFF_CAP_MS = 2000;
+const BACKOFF_CAP_MS = 5000;
 /** Never let git ask for a user name, password or passphrase. */
 const NO_PROMPT = {
   GIT_TERMINAL_PROMPT: "0",
@@ -144,6 +144,7 @@ export async function deliver(
       let attempts = 0;
       for (;;) {
         options.signal?.throwIfAborted();
+        const roundStarted = performance.now();
         if (state === undefined) {
           state = await cache.refresh();
           fresh = true;
@@ -201,7 +202,10 @@ export async function deliver(
             },
           );
         }
-        await sleep(backoff(attempts), options.signal);
+        await sleep(
+          backoff(attempts, performance.now() - roundStarted),
+          options.signal,
+        );
         state = undefined;
       }
     },
@@ -321,12 +325,21 @@ interface WantedFile {
   blob: string;
 }
 
-const BAD_PATH_CHARS = /[\u0000-\u001f\u007f\\"*?[]/;
+/** Quotes and wildcards would need quoting in git's pathspecs and fast-import's input. */
+const BAD_PATH_CHARS = /[\\"*?[]/;
+
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
 
 function checkPath(path: string, remote: Remote): void {
   const segments = path.split("/");
   if (
-    path === "" || BAD_PATH_CHARS.test(path) ||
+    path === "" || BAD_PATH_CHARS.test(path) || hasControlCharacter(path) ||
     segments.some((s) => s === "" || s === "." || s === "..") ||
     segments.some((s) => s.toLowerCase() === ".git")
   ) {
@@ -770,7 +783,9 @@ class Cache {
     const remoteSaid = result.stderr.split("\n")
       .filter((line) => line.startsWith("remote:") && line.slice(7).trim())
       .at(-1)?.slice(7).trim();
-    const checkedOut = /checked out/.test(reason + result.stderr);
+    const checkedOut = /checked out|working directory has/i.test(
+      reason + result.stderr,
+    );
     return new DatumError(
       `Cannot deliver to vessel "${this.#remote.display}": the push was refused: ${
         redactTarget(reason)
@@ -824,10 +839,15 @@ function bottleExists(
   );
 }
 
-/** Full jitter: a random wait up to an exponentially growing, capped bound. */
-function backoff(attempt: number): number {
-  return Math.random() *
-    Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+/**
+ * Full jitter: a random wait up to a bound that doubles with each lost attempt. The
+ * bound starts at the length of the round just lost, so the wait scales with how
+ * slow the target is (a loopback push or a push across the world): contenders
+ * spread over about as many rounds as there are of them, instead of colliding again.
+ */
+function backoff(attempt: number, roundMs: number): number {
+  const unit = Math.max(BACKOFF_BASE_MS, roundMs);
+  return Math.random() * Math.min(BACKOFF_CAP_MS, unit * 2 ** (attempt - 1));
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

@@ -3,6 +3,7 @@ import { DatumError, ExitCode } from "../core/errors.ts";
 import { git, tempDir } from "../tests/_helpers.ts";
 import {
   deliver,
+  type DeliverOptions,
   type DeliveryFile,
   listRemote,
   redactTarget,
@@ -38,7 +39,7 @@ async function vesselWithHistory(dir: string, branch: string): Promise<string> {
   return bare;
 }
 
-function options(cacheDir: string, agent = "scout") {
+function options(cacheDir: string, agent = "scout"): DeliverOptions {
   return {
     cacheDir,
     agent,
@@ -346,6 +347,27 @@ Deno.test("deliver() drops into a clean local working vessel", async () => {
   assert.equal(await git(work, "status", "--porcelain"), "");
 });
 
+Deno.test("deliver() leaves a working vessel with uncommitted changes alone", async () => {
+  await using tmp = await tempDir();
+  const work = `${tmp.path}/navigator`;
+  await git(tmp.path, "init", "-q", "-b", "main", work);
+  await Deno.writeTextFile(`${work}/SEED.md`, "# navigator\n");
+  await git(work, "add", "SEED.md");
+  await git(work, "commit", "-q", "-m", "seed");
+  await Deno.writeTextFile(`${work}/SEED.md`, "# navigator, editing\n");
+  const before = await git(work, "rev-parse", "HEAD");
+  const error = await rejects(
+    deliver(work, [bottle("a")], options(`${tmp.path}/cache`)),
+    "push_refused",
+  );
+  assert.match(error.hint ?? "", /uncommitted changes/);
+  assert.equal(await git(work, "rev-parse", "HEAD"), before);
+  assert.equal(
+    await Deno.readTextFile(`${work}/SEED.md`),
+    "# navigator, editing\n",
+  );
+});
+
 Deno.test("deliver() stops when its signal aborts", async () => {
   await using tmp = await tempDir();
   const bare = await bareVessel(tmp.path);
@@ -405,7 +427,6 @@ Deno.test("deliver() loses nothing when 8 senders flush 15 bottles each at once"
 Deno.test("deliver() loses nothing when 8 senders each drop 15 bottles one by one", async () => {
   await using tmp = await tempDir();
   const bare = await vesselWithHistory(tmp.path, "main");
-  const started = performance.now();
   const attempts = await Promise.all(
     Array.from({ length: 8 }, async (_, s) => {
       const tries: number[] = [];
@@ -420,20 +441,13 @@ Deno.test("deliver() loses nothing when 8 senders each drop 15 bottles one by on
       return tries;
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
   const paths = Array.from(
     { length: 8 },
     (_, s) => Array.from({ length: 15 }, (_, i) => numbered(s, i).path),
   ).flat();
   await assertHolds(bare, paths, 120);
-  const tries = attempts.flat();
-  console.log(
-    `  120 drops in ${seconds.toFixed(1)} s (${
-      (120 / seconds).toFixed(1)
-    }/s); attempts: max ${Math.max(...tries)}, mean ${
-      (tries.reduce((a, b) => a + b, 0) / tries.length).toFixed(2)
-    }`,
-  );
+  // Every drop landed within its bound, and the race was real.
+  assert.ok(attempts.flat().some((n) => n > 1));
 });
 
 Deno.test("deliver() serialises processes that share one cache", async (t) => {
