@@ -17,9 +17,10 @@
  */
 
 import { DatumError, ExitCode } from "../core/errors.ts";
-import { kindOf } from "../core/fs.ts";
+import { atomicWrite, fileError, kindOf } from "../core/fs.ts";
 import { git, type GitResult } from "../core/git.ts";
 import { resolvePath } from "../core/path.ts";
+import { fromNotCapable } from "../core/permissions.ts";
 import { identityArgs } from "../workshop/_commit.ts";
 
 /** One file to add to the target vessel. */
@@ -151,7 +152,8 @@ export async function deliver(
         }
         const plan = state.hasTip ? await cache.plan(wanted) : planAll(wanted);
         if (plan === undefined) {
-          // The cache lost its tip (a fresh cache, or one that gc emptied): fetch.
+          // No tip in the cache yet (a new cache, or a remembered branch): fetch.
+          if (fresh) throw cache.broken("the fetched tip is missing");
           state = undefined;
           continue;
         }
@@ -344,9 +346,9 @@ function checkPath(path: string, remote: Remote): void {
     segments.some((s) => s.toLowerCase() === ".git")
   ) {
     throw new DatumError(
-      `Cannot deliver to vessel "${remote.display}": invalid path ${
+      `Cannot use the path ${
         JSON.stringify(path)
-      }`,
+      } in vessel "${remote.display}": it is not a plain relative path`,
       {
         code: "bottle_path_invalid",
         exitCode: ExitCode.Invalid,
@@ -458,21 +460,19 @@ async function withCache<T>(
   signal?.throwIfAborted();
   const dir = resolvePath(cacheDir);
   const name = await cacheName(remote);
+  let lock: Deno.FsFile;
   try {
     await Deno.mkdir(dir, { recursive: true });
-  } catch (error) {
-    throw new DatumError(`Cannot create the vessel cache "${dir}": ${error}`, {
-      code: "cache_unwritable",
-      exitCode: ExitCode.Failure,
-      hint: "check the permissions of the sender's .datum folder",
-      cause: error,
+    // One process at a time per target and cache: git's own locks fail, not wait.
+    lock = await Deno.open(`${dir}/${name}.lock`, {
+      write: true,
+      create: true,
     });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw fromNotCapable(error);
+    throw fileError("create the vessel cache in", dir, error);
   }
-  // One process at a time per target and cache: git's own locks would fail, not wait.
-  using lock = await Deno.open(`${dir}/${name}.lock`, {
-    write: true,
-    create: true,
-  });
+  using _lock = lock;
   await lock.lock(true);
   try {
     const cache = new Cache(remote, dir, `${dir}/${name}.git`, signal);
@@ -553,7 +553,7 @@ class Cache {
     const branch = await this.#discover();
     const hasTip = branch !== undefined && await this.#fetch(branch);
     const state = { branch: branch ?? EMPTY_BRANCH, hasTip };
-    await Deno.writeTextFile(this.#branchFile, `${state.branch}\n`);
+    await atomicWrite(this.#branchFile, `${state.branch}\n`);
     return state;
   }
 
@@ -801,8 +801,13 @@ class Cache {
   }
 
   #cacheBroken(result: GitResult): DatumError {
+    return this.broken(gitSaid(result));
+  }
+
+  /** The error of a cache that git cannot use; removing the cache repairs it. */
+  broken(detail: string): DatumError {
     return new DatumError(
-      `Cannot use the vessel cache "${this.#gitDir}": ${gitSaid(result)}`,
+      `Cannot use the vessel cache "${this.#gitDir}": ${detail}`,
       {
         code: "cache_broken",
         exitCode: ExitCode.Failure,
