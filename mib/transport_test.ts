@@ -286,6 +286,30 @@ Deno.test("deliver() names a target it cannot reach, without credentials", async
     assert.ok(!JSON.stringify([error.message, error.hint]).includes("secret"));
     assert.ok(error.message.includes("https://***@127.0.0.1:9/navigator.git"));
   });
+  await t.step(
+    "a server that asks for credentials gets no prompt",
+    async () => {
+      await using server = Deno.serve(
+        { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+        () =>
+          new Response("who are you?", {
+            status: 401,
+            headers: { "WWW-Authenticate": 'Basic realm="vessels"' },
+          }),
+      );
+      const url = `http://127.0.0.1:${server.addr.port}/navigator.git`;
+      for (const target of [url, url.replace("//", "//scout:secret@")]) {
+        const error = await rejects(
+          deliver(target, [bottle("a")], options(cache)),
+          "vessel_unreachable",
+        );
+        assert.ok(!error.message.includes("secret"), error.message);
+        assert.ok(error.message.includes(`127.0.0.1:${server.addr.port}`));
+        assert.match(error.hint ?? "", /credentials/);
+      }
+    },
+  );
+
   await t.step("listRemote() fails the same way", async () => {
     await rejects(
       listRemote(`${tmp.path}/nowhere.git`, "", { cacheDir: cache }),
