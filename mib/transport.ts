@@ -83,8 +83,9 @@ const EMPTY_BRANCH = "main";
 /** How long a discovered default branch is trusted before asking the target again. */
 const BRANCH_TTL_MS = 10 * 60 * 1000;
 const BACKOFF_BASE_MS = 20;
-const COMPACT_AT_PACKS = 50;
 const BACKOFF_CAP_MS = 5000;
+/** fast-import leaves a small pack per delivery; past this many, the cache is repacked. */
+const COMPACT_AT_PACKS = 50;
 /** Never let git ask for a user name, password or passphrase. */
 const NO_PROMPT = {
   GIT_TERMINAL_PROMPT: "0",
@@ -96,7 +97,9 @@ const encoder = new TextEncoder();
 /**
  * Adds `files` to the default branch of the vessel `target` in one commit and pushes
  * it. Files that are already there with the same content are skipped, so a retry
- * after a lost answer neither duplicates nor fails.
+ * after a lost answer neither duplicates nor fails. A local working vessel (not bare)
+ * takes the push into its checked-out branch only while its work tree is clean
+ * (`receive.denyCurrentBranch=updateInstead`); otherwise the push is refused.
  *
  * @param target A local path (bare or not, relative or absolute) or a git URL
  * (`file://`, `https://`, `ssh://`, `git@host:path`).
