@@ -22,6 +22,7 @@ import {
 } from "./core/cli.ts";
 import { DatumError, ExitCode } from "./core/errors.ts";
 import { fromNotCapable } from "./core/permissions.ts";
+import { mibCommands } from "./mib/cli.ts";
 import { workshopCommands } from "./workshop/cli.ts";
 
 /** datum's version, as in deno.json. */
@@ -61,7 +62,7 @@ function completionsCommand(all: () => CommandSpec[]): CommandSpec {
  * @returns The command table.
  */
 function commands(): CommandSpec[] {
-  const list: CommandSpec[] = [...workshopCommands()];
+  const list: CommandSpec[] = [...workshopCommands(), ...mibCommands()];
   list.push(completionsCommand(() => list));
   return list;
 }
