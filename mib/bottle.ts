@@ -370,6 +370,33 @@ export async function listInbox(
   return sortBottles(bottles);
 }
 
+/**
+ * A folder's bottle files and subfolders, with the folder's modification time:
+ * while the time stays the same, nothing was added, removed or renamed in it.
+ */
+export interface FolderListing {
+  /** The folder's mtime in milliseconds. */
+  mtime: number;
+  /** Names of the bottle files in it. */
+  files: string[];
+  /** Names of its subfolders. */
+  dirs: string[];
+}
+
+/**
+ * What {@linkcode findInboxFiles} saw of the folders, kept between calls: while a
+ * folder's mtime is unchanged, nothing in it was added, removed or renamed.
+ */
+export interface FolderCache {
+  /** Bottle folders' listings by path relative to the vessel root (`.` is the root). */
+  listings: Record<string, FolderListing>;
+  /**
+   * The mtime of every folder the last call looked at; `-1` for one changed too
+   * recently to trust (within a second of being looked at).
+   */
+  mtimes: Record<string, number>;
+}
+
 /** A file that may be in an agent's inbox, and how it joins. */
 export interface InboxFile {
   /** Relative to the vessel root, forward slashes. */
@@ -390,12 +417,15 @@ export type InboxRule = "direct" | "broadcast" | "addressed";
  *
  * @param root The vessel's folder.
  * @param agentName The reading agent.
+ * @param folders Listings of earlier calls: a folder whose mtime is unchanged is
+ * not listed again. Updated in place.
  * @returns The files, in no particular order.
  * @throws {DatumError} As {@linkcode listInbox}.
  */
 export async function findInboxFiles(
   root: string,
   agentName: string,
+  folders?: FolderCache,
 ): Promise<InboxFile[]> {
   const agent = canonicalName(agentName);
   if (agent === "") {
@@ -407,7 +437,9 @@ export async function findInboxFiles(
   }
   const base = root.length > 1 ? root.replace(/[\\/]+$/, "") : root;
   let top: Deno.DirEntry[];
+  if (folders !== undefined) folders.mtimes = {};
   try {
+    if (folders !== undefined) folders.mtimes["."] = stableMtime(base);
     top = await readDirectory(base);
   } catch (error) {
     if (
@@ -439,7 +471,7 @@ export async function findInboxFiles(
     scans.push(scan);
   };
   const scan = (rel: string, rule: Rule, depth: number): void => {
-    track(collect(base, rel, rule, depth, add));
+    track(collect(base, rel, rule, depth, add, folders));
   };
 
   for (const entry of top) {
@@ -454,7 +486,7 @@ export async function findInboxFiles(
     } else if (entry.isDirectory) {
       if (lower === "message-in-a-bottle") {
         track(
-          subfolders(base, entry.name).then((dirs) => {
+          subfolders(base, entry.name, folders).then((dirs) => {
             for (const dir of dirs) {
               const rule = folderRule(dir, agent);
               if (rule !== undefined) scan(`${entry.name}/${dir}`, rule, 0);
@@ -465,10 +497,14 @@ export async function findInboxFiles(
         scan(entry.name, "addressed", MAX_DEPTH);
       } else if (lower === "data") {
         track(
-          subfolders(base, entry.name).then(async (dirs) => {
+          subfolders(base, entry.name, folders).then(async (dirs) => {
             for (const dir of dirs) {
               if (dir.toLowerCase() !== "bottles") continue;
-              const channels = await subfolders(base, `${entry.name}/${dir}`);
+              const channels = await subfolders(
+                base,
+                `${entry.name}/${dir}`,
+                folders,
+              );
               for (const channel of channels) {
                 const rule = channelRule(channel, agent);
                 if (rule !== undefined) {
@@ -489,6 +525,11 @@ export async function findInboxFiles(
   const files: InboxFile[] = [];
   for (const [path, rule] of found) {
     if (rule !== "skip") files.push({ path, rule });
+  }
+  if (folders !== undefined) {
+    for (const rel of Object.keys(folders.listings)) {
+      if (!(rel in folders.mtimes)) delete folders.listings[rel];
+    }
   }
   return files;
 }
@@ -624,25 +665,92 @@ async function collect(
   rule: Rule,
   depth: number,
   add: (rel: string, rule: Rule) => void,
+  folders: FolderCache | undefined,
 ): Promise<void> {
-  const entries = await readDirectoryIfAny(`${base}/${rel}`);
-  const deeper: Promise<void>[] = [];
-  for (const entry of entries) {
+  const listing = await listFolder(base, rel, folders);
+  for (const name of listing.files) add(`${rel}/${name}`, rule);
+  if (depth > 0) {
+    await Promise.all(
+      listing.dirs.map((dir) =>
+        collect(base, `${rel}/${dir}`, rule, depth - 1, add, folders)
+      ),
+    );
+  }
+}
+
+/**
+ * The bottle files and subfolders of `rel`, from `folders` while the folder's
+ * mtime is unchanged. A listing is kept only when the folder's mtime is over a
+ * second older than the listing: a file added within the same clock tick as an
+ * earlier change could otherwise go unseen.
+ */
+async function listFolder(
+  base: string,
+  rel: string,
+  folders: FolderCache | undefined,
+): Promise<FolderListing> {
+  const path = `${base}/${rel}`;
+  if (folders !== undefined) {
+    const mtime = stableMtime(path);
+    folders.mtimes[rel] = mtime;
+    const cached = folders.listings[rel];
+    if (cached !== undefined && mtime !== -1 && cached.mtime === mtime) {
+      return cached;
+    }
+    delete folders.listings[rel];
+  }
+  const listing: FolderListing = {
+    mtime: folders?.mtimes[rel] ?? -1,
+    files: [],
+    dirs: [],
+  };
+  for (const entry of await readDirectoryIfAny(path)) {
     if (entry.isSymlink || entry.name.startsWith(".")) continue;
     if (entry.isFile && isBottleName(entry.name)) {
-      add(`${rel}/${entry.name}`, rule);
-    } else if (entry.isDirectory && depth > 0) {
-      deeper.push(collect(base, `${rel}/${entry.name}`, rule, depth - 1, add));
-    }
+      listing.files.push(entry.name);
+    } else if (entry.isDirectory) listing.dirs.push(entry.name);
   }
-  await Promise.all(deeper);
+  if (folders !== undefined && listing.mtime !== -1) {
+    folders.listings[rel] = listing;
+  }
+  return listing;
+}
+
+/**
+ * A folder's mtime in milliseconds, or `-1` when it is missing or changed within
+ * the last second: a file added in the same clock tick as an earlier change would
+ * leave the time as it was, so so recent a time proves nothing.
+ *
+ * @param path The folder.
+ * @returns The mtime, or -1.
+ */
+export function stableMtime(path: string): number {
+  try {
+    const mtime = Deno.statSync(path).mtime?.getTime();
+    return mtime !== undefined && mtime < Date.now() - 1000 ? mtime : -1;
+  } catch (error) {
+    if (
+      error instanceof Deno.errors.NotFound ||
+      error instanceof Deno.errors.NotADirectory
+    ) {
+      return -1;
+    }
+    throw fileError("inspect", path, error);
+  }
 }
 
 function isBottleName(name: string): boolean {
   return /\.(?:md|markdown)$/i.test(name) && !/^readme\./i.test(name);
 }
 
-async function subfolders(base: string, rel: string): Promise<string[]> {
+async function subfolders(
+  base: string,
+  rel: string,
+  folders: FolderCache | undefined,
+): Promise<string[]> {
+  if (folders !== undefined) {
+    folders.mtimes[rel] = stableMtime(`${base}/${rel}`);
+  }
   const entries = await readDirectoryIfAny(`${base}/${rel}`);
   return entries
     .filter((entry) =>

@@ -34,8 +34,10 @@ import {
   admits,
   type Bottle,
   findInboxFiles,
+  type FolderCache,
   type InboxFile,
   parseBottle,
+  stableMtime,
   timeOf,
 } from "./bottle.ts";
 import { formatI2I } from "./i2i.ts";
@@ -170,7 +172,7 @@ export interface DeliveryRecord {
 
 const MIB = "message-in-a-bottle";
 const DELIVERIES = `${MIB}/deliveries.log`;
-const INDEX_VERSION = 3;
+const INDEX_VERSION = 6;
 const MERGE_ATTRIBUTES = [
   `${MIB}/receipts/*.log merge=union`,
   `${DELIVERIES} merge=union`,
@@ -355,14 +357,14 @@ export async function checkInbox(
   ]);
   let unread = 0;
   const bottles: InboxEntry[] = [];
-  for (const row of rows) {
-    const read = receipts.has(rowKey(row));
+  for (let i = 0; i < rows.keys.length; i++) {
+    const read = receipts.has(rows.keys[i]!);
     if (!read) unread++;
-    if (options.all || !read) bottles.push(fromRow(row, read));
+    if (options.all || !read) bottles.push(fromRow(rows.row(i), read));
   }
   return {
     reader,
-    total: rows.length,
+    total: rows.keys.length,
     unread,
     bottles,
     sync,
@@ -441,7 +443,7 @@ export async function readBottle(
   const rows = await inboxRows(vessel, reader, false);
   const entry = findEntry(
     vessel,
-    rows.map((row) => fromRow(row, false)),
+    rows.keys.map((_, i) => fromRow(rows.row(i), false)),
     ref,
     reader,
     options.cwd,
@@ -543,9 +545,27 @@ type Row = [
   excluded: 0 | 1,
 ];
 
+/**
+ * The index file: a JSON header line (`version`, `folders`), then one line per
+ * bottle, oldest first: `KEY \t FLAG \t ROW-JSON`, where KEY is the receipt key
+ * and FLAG is `-` (in the inbox), `x` (not for this reader) or `g` (names no
+ * sender yet: read again until git knows who added it). A check reads the keys
+ * and parses only the rows it lists.
+ */
 interface IndexFile {
   version: number;
-  rows: Row[];
+  /** Listings of the inbox's folders, reused while their mtime is unchanged. */
+  folders: FolderCache;
+  /** The bottle lines, unparsed. */
+  lines: string[];
+}
+
+/** The bottles of an inbox: receipt keys, and each row parsed on demand. */
+interface InboxRows {
+  /** Receipt keys, oldest bottle first. */
+  keys: string[];
+  /** The row of the bottle at `index`. */
+  row(index: number): Row;
 }
 
 function toRow(bottle: Omit<Bottle, "body">, excluded: boolean): Row {
@@ -600,17 +620,42 @@ async function inboxRows(
   vessel: Vessel,
   reader: string,
   rescan: boolean,
-): Promise<Row[]> {
-  const files = new Map<string, InboxFile>();
-  for (const file of await findInboxFiles(vessel.root, reader)) {
-    files.set(file.path, file);
-  }
+): Promise<InboxRows> {
   const indexPath = `${vessel.root}/.datum/cache/mib/${reader}.json`;
   const index = rescan ? emptyIndex() : await loadIndex(indexPath);
-  let changed = rescan;
+  // No folder changed since the index was saved: its lines are the inbox.
+  if (unchanged(vessel.root, index)) {
+    const keys: string[] = [];
+    const texts: string[] = [];
+    for (const line of index.lines) {
+      const tab = line.indexOf("\t");
+      if (line[tab + 1] !== "-") continue;
+      keys.push(line.slice(0, tab));
+      texts.push(line.slice(tab + 3));
+    }
+    return { keys, row: (i) => JSON.parse(texts[i]!) as Row };
+  }
+  const rows: Row[] = [];
+  for (const line of index.lines) {
+    const tab = line.indexOf("\t");
+    try {
+      rows.push(JSON.parse(line.slice(tab + 3)) as Row);
+    } catch {
+      // A damaged line: its bottle is read again below.
+    }
+  }
+  restoreListings(index.folders, rows);
+  const before = JSON.stringify(index.folders.mtimes);
+  const files = new Map<string, InboxFile>();
+  for (
+    const file of await findInboxFiles(vessel.root, reader, index.folders)
+  ) {
+    files.set(file.path, file);
+  }
+  let changed = rescan || before !== JSON.stringify(index.folders.mtimes);
   // The index is kept sorted: rows still present stay in order, with no sort.
   const kept: Row[] = [];
-  for (const row of index.rows) {
+  for (const row of rows) {
     // A bottle that names no sender is read again until git knows who added it.
     if (row[2] !== null && files.delete(row[0])) kept.push(row);
     else changed = true;
@@ -634,13 +679,40 @@ async function inboxRows(
     }
     kept.sort(byTime);
   }
-  if (changed) {
-    await saveIndex(vessel.root, indexPath, {
-      version: INDEX_VERSION,
-      rows: kept,
-    });
+  if (changed) await saveIndex(vessel.root, indexPath, index.folders, kept);
+  const inbox = kept.filter((row) => row[15] === 0);
+  return { keys: inbox.map(rowKey), row: (i) => inbox[i]! };
+}
+
+/**
+ * Puts back the file names of the folder listings, which the index leaves out
+ * because its rows hold them already: every listed file has a row.
+ */
+function restoreListings(folders: FolderCache, rows: readonly Row[]): void {
+  const listings = folders.listings;
+  for (const listing of Object.values(listings)) listing.files = [];
+  for (const row of rows) {
+    const slash = row[0].lastIndexOf("/");
+    listings[slash === -1 ? "." : row[0].slice(0, slash)]?.files.push(
+      row[0].slice(slash + 1),
+    );
   }
-  return kept.filter((row) => row[15] === 0);
+}
+
+/** Whether every folder the index saw is as it was, and no row awaits git. */
+function unchanged(root: string, index: IndexFile): boolean {
+  const folders = Object.entries(index.folders.mtimes);
+  if (folders.length === 0) return false;
+  for (const [rel, mtime] of folders) {
+    if (mtime === -1) return false;
+    if (stableMtime(rel === "." ? root : `${root}/${rel}`) !== mtime) {
+      return false;
+    }
+  }
+  for (const line of index.lines) {
+    if (line[line.indexOf("\t") + 1] === "g") return false;
+  }
+  return true;
 }
 
 function byTime(a: Row, b: Row): number {
@@ -653,18 +725,30 @@ function byTime(a: Row, b: Row): number {
 }
 
 function emptyIndex(): IndexFile {
-  return { version: INDEX_VERSION, rows: [] };
+  return {
+    version: INDEX_VERSION,
+    folders: { listings: {}, mtimes: {} },
+    lines: [],
+  };
 }
 
 async function loadIndex(path: string): Promise<IndexFile> {
   try {
     const text = await readTextIfExists(path);
     if (text === undefined) return emptyIndex();
-    const index = JSON.parse(text) as IndexFile;
-    if (index?.version !== INDEX_VERSION || !Array.isArray(index.rows)) {
+    const lines = text.split("\n");
+    const header = JSON.parse(lines[0]!) as Omit<IndexFile, "lines">;
+    if (
+      header?.version !== INDEX_VERSION ||
+      typeof header.folders?.listings !== "object" ||
+      typeof header.folders?.mtimes !== "object" ||
+      lines.at(-1) !== ""
+    ) {
       return emptyIndex();
     }
-    return index;
+    lines.pop();
+    lines.shift();
+    return { ...header, lines };
   } catch {
     // A damaged cache is rebuilt, never trusted.
     return emptyIndex();
@@ -674,7 +758,8 @@ async function loadIndex(path: string): Promise<IndexFile> {
 async function saveIndex(
   root: string,
   path: string,
-  index: IndexFile,
+  folders: FolderCache,
+  rows: readonly Row[],
 ): Promise<void> {
   try {
     await Deno.mkdir(parentOf(path), { recursive: true });
@@ -682,7 +767,17 @@ async function saveIndex(
     if (!(await exists(ignore))) {
       await Deno.writeTextFile(ignore, "# machine-local: never committed\n*\n");
     }
-    await atomicWrite(path, JSON.stringify(index));
+    // File names are in the rows already; restoreListings() puts them back.
+    const header = JSON.stringify(
+      { version: INDEX_VERSION, folders },
+      (key, value) => key === "files" ? [] : value,
+    );
+    const lines = rows.map((row) =>
+      `${rowKey(row)}\t${row[15] === 1 ? "x" : row[2] === null ? "g" : "-"}\t${
+        JSON.stringify(row)
+      }\n`
+    );
+    await atomicWrite(path, `${header}\n${lines.join("")}`);
   } catch {
     // The index only saves time; a vessel we cannot write to is read in full.
   }

@@ -598,6 +598,38 @@ Deno.test("the inbox index follows new, removed and damaged files", async () => 
   assert.deepEqual(await count(), ["Two"]);
   await Deno.writeTextFile(`${beta}/.datum/cache/mib/beta.json`, "{not json");
   assert.deepEqual(await count(), ["Two"]);
+  // Folders older than a second are trusted while their mtime holds: make them
+  // old, so the next checks take the path that lists nothing.
+  const age = async (): Promise<void> => {
+    const hourAgo = new Date(Date.now() - 3600_000);
+    for (
+      const dir of [
+        beta,
+        `${beta}/${MIB}`,
+        inbox,
+        `${beta}/${MIB}/for-any-vessel`,
+      ]
+    ) {
+      await Deno.utime(dir, hourAgo, hourAgo);
+    }
+  };
+  await age();
+  assert.deepEqual(await count(), ["Two"]);
+  const index = await Deno.readTextFile(`${beta}/.datum/cache/mib/beta.json`);
+  assert.match(index, /"message-in-a-bottle\/for-beta":\{"mtime":\d+/);
+  await Deno.writeTextFile(`${inbox}/three.md`, "# Three\n\nthird\n");
+  assert.deepEqual(await count(), ["Three", "Two"]);
+  await age();
+  assert.deepEqual(await count(), ["Three", "Two"]);
+  // Nothing changed: the answer comes from the index, which is not rewritten.
+  const saved = (await Deno.stat(`${beta}/.datum/cache/mib/beta.json`)).mtime;
+  assert.deepEqual(await count(), ["Three", "Two"]);
+  assert.deepEqual(
+    (await Deno.stat(`${beta}/.datum/cache/mib/beta.json`)).mtime,
+    saved,
+  );
+  await Deno.remove(`${inbox}/two.md`);
+  assert.deepEqual(await count(), ["Three"]);
   // The cache never shows up in git.
   assert.doesNotMatch(await git(beta, "status", "--porcelain"), /\.datum/);
 });
