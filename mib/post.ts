@@ -554,6 +554,8 @@ type Row = [
  */
 interface IndexFile {
   version: number;
+  /** The commit checked out when the index was saved: git authors may be new. */
+  head?: string;
   /** Listings of the inbox's folders, reused while their mtime is unchanged. */
   folders: FolderCache;
   /** The bottle lines, unparsed. */
@@ -623,13 +625,14 @@ async function inboxRows(
 ): Promise<InboxRows> {
   const indexPath = `${vessel.root}/.datum/cache/mib/${reader}.json`;
   const index = rescan ? emptyIndex() : await loadIndex(indexPath);
+  const head = await headOf(vessel.root);
   // No folder changed since the index was saved: its lines are the inbox.
-  if (unchanged(vessel.root, index)) {
+  if (unchanged(vessel.root, index, head)) {
     const keys: string[] = [];
     const texts: string[] = [];
     for (const line of index.lines) {
       const tab = line.indexOf("\t");
-      if (line[tab + 1] !== "-") continue;
+      if (line[tab + 1] === "x") continue;
       keys.push(line.slice(0, tab));
       texts.push(line.slice(tab + 3));
     }
@@ -679,7 +682,9 @@ async function inboxRows(
     }
     kept.sort(byTime);
   }
-  if (changed) await saveIndex(vessel.root, indexPath, index.folders, kept);
+  if (changed || head !== index.head) {
+    await saveIndex(vessel.root, indexPath, index.folders, kept, head);
+  }
   const inbox = kept.filter((row) => row[15] === 0);
   return { keys: inbox.map(rowKey), row: (i) => inbox[i]! };
 }
@@ -699,8 +704,15 @@ function restoreListings(folders: FolderCache, rows: readonly Row[]): void {
   }
 }
 
-/** Whether every folder the index saw is as it was, and no row awaits git. */
-function unchanged(root: string, index: IndexFile): boolean {
+/**
+ * Whether every folder the index saw is as it was, and, when a row awaits its git
+ * author, no commit was made since.
+ */
+function unchanged(
+  root: string,
+  index: IndexFile,
+  head: string | undefined,
+): boolean {
   const folders = Object.entries(index.folders.mtimes);
   if (folders.length === 0) return false;
   for (const [rel, mtime] of folders) {
@@ -709,10 +721,30 @@ function unchanged(root: string, index: IndexFile): boolean {
       return false;
     }
   }
+  if (head === index.head) return true;
   for (const line of index.lines) {
     if (line[line.indexOf("\t") + 1] === "g") return false;
   }
   return true;
+}
+
+/**
+ * The commit checked out in the vessel's repository, read from `.git` without
+ * running git; `undefined` when there is none to read.
+ */
+async function headOf(root: string): Promise<string | undefined> {
+  const head = (await readTextIfExists(`${root}/.git/HEAD`).catch(() => ""))
+    ?.trim();
+  if (!head) return undefined;
+  if (!head.startsWith("ref: ")) return head;
+  const ref = head.slice(5);
+  const loose = await readTextIfExists(`${root}/.git/${ref}`).catch(() => "");
+  if (loose) return loose.trim();
+  const packed = await readTextIfExists(`${root}/.git/packed-refs`).catch(() =>
+    ""
+  );
+  return packed?.split("\n").find((line) => line.endsWith(` ${ref}`))
+    ?.slice(0, -ref.length - 1) ?? ref;
 }
 
 function byTime(a: Row, b: Row): number {
@@ -760,6 +792,7 @@ async function saveIndex(
   path: string,
   folders: FolderCache,
   rows: readonly Row[],
+  head: string | undefined,
 ): Promise<void> {
   try {
     await Deno.mkdir(parentOf(path), { recursive: true });
@@ -769,7 +802,7 @@ async function saveIndex(
     }
     // File names are in the rows already; restoreListings() puts them back.
     const header = JSON.stringify(
-      { version: INDEX_VERSION, folders },
+      { version: INDEX_VERSION, head, folders },
       (key, value) => key === "files" ? [] : value,
     );
     const lines = rows.map((row) =>
