@@ -18,7 +18,8 @@ const encoder = new TextEncoder();
  * @param path The file to write.
  * @param data Its new content.
  * @param options `mode` of a file that does not exist yet; `exclusive` to never
- * replace one (a `DatumError` with code `exists`, exit 5, when it exists).
+ * replace one (a `DatumError` with code `exists`, exit 5, when it exists);
+ * `sync: false` to skip the fsync, for caches that are rebuilt when torn.
  *
  * @example
  * ```ts ignore
@@ -28,7 +29,7 @@ const encoder = new TextEncoder();
 export async function atomicWrite(
   path: string,
   data: string | Uint8Array,
-  options: { mode?: number; exclusive?: boolean } = {},
+  options: { mode?: number; exclusive?: boolean; sync?: boolean } = {},
 ): Promise<void> {
   const bytes = typeof data === "string" ? encoder.encode(data) : data;
   const slash = path.lastIndexOf("/");
@@ -43,7 +44,7 @@ export async function atomicWrite(
         ...(options.mode === undefined ? {} : { mode: options.mode }),
       });
       await writeAll(file, bytes);
-      await file.sync();
+      if (options.sync !== false) await file.sync();
     }
     if (options.exclusive) {
       await Deno.link(temp, path);

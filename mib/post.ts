@@ -11,7 +11,7 @@
  * - Reading never deletes. Each reader's receipts are appended to
  *   `message-in-a-bottle/receipts/<reader>.log` and committed, so a successor on
  *   another machine knows what was read.
- * - `check` keeps a machine-local index of parsed headers in `.datum/cache/`, so
+^ * - `check` keeps a machine-local index of parsed headers in `.datum/cache/`, so
  *   its cost grows with the bottles that are new, not with the whole inbox.
  *   Bottles are immutable once dropped; an edited one is read again with `rescan`.
  *
@@ -30,17 +30,9 @@ import { resolvePath } from "../core/path.ts";
 import { commit } from "../workshop/_commit.ts";
 import type { SyncResult } from "../workshop/boot.ts";
 import type { Vessel } from "../workshop/vessel.ts";
-import {
-  admits,
-  type Bottle,
-  findInboxFiles,
-  type FolderCache,
-  type InboxFile,
-  parseBottle,
-  stableMtime,
-  timeOf,
-} from "./bottle.ts";
+import { type Bottle, parseBottle } from "./bottle.ts";
 import { formatI2I } from "./i2i.ts";
+import { inboxRows, readBounded, receiptKey } from "./_index.ts";
 import { deliver, type DeliveryFile, redactTarget } from "./transport.ts";
 import {
   type BottleDraft,
@@ -49,7 +41,6 @@ import {
   formatBottle,
   type FormattedBottle,
   i2iTypeOf,
-  MAX_BOTTLE_BYTES,
 } from "./write.ts";
 
 /** A bottle in an inbox listing: the header without the body, and its read state. */
@@ -172,7 +163,6 @@ export interface DeliveryRecord {
 
 const MIB = "message-in-a-bottle";
 const DELIVERIES = `${MIB}/deliveries.log`;
-const INDEX_VERSION = 6;
 const MERGE_ATTRIBUTES = [
   `${MIB}/receipts/*.log merge=union`,
   `${DELIVERIES} merge=union`,
@@ -352,7 +342,7 @@ export async function checkInbox(
   const reader = checkAgentName(options.reader ?? vessel.agent, "reader");
   const sync = options.pull === false ? undefined : await pull(vessel);
   const [rows, receipts] = await Promise.all([
-    inboxRows(vessel, reader, options.rescan ?? false),
+    inboxRows(vessel.root, reader, options.rescan ?? false),
     readReceipts(vessel, reader),
   ]);
   let unread = 0;
@@ -360,7 +350,7 @@ export async function checkInbox(
   for (let i = 0; i < rows.keys.length; i++) {
     const read = receipts.has(rows.keys[i]!);
     if (!read) unread++;
-    if (options.all || !read) bottles.push(fromRow(rows.row(i), read));
+    if (options.all || !read) bottles.push({ ...rows.header(i), read });
   }
   return {
     reader,
@@ -440,10 +430,10 @@ export async function readBottle(
   options: { reader?: string; commit?: boolean; cwd?: string } = {},
 ): Promise<ReadResult> {
   const reader = checkAgentName(options.reader ?? vessel.agent, "reader");
-  const rows = await inboxRows(vessel, reader, false);
+  const rows = await inboxRows(vessel.root, reader, false);
   const entry = findEntry(
     vessel,
-    rows.keys.map((_, i) => fromRow(rows.row(i), false)),
+    rows.keys.map((_, i) => ({ ...rows.header(i), read: false })),
     ref,
     reader,
     options.cwd,
@@ -519,391 +509,6 @@ export async function markRead(
 }
 
 // ---------------------------------------------------------------------------
-// The inbox index
-
-/**
- * One bottle in the index, as a compact row: JSON arrays parse and collect faster
- * than objects, and a check only turns into objects the rows it lists.
- */
-type Row = [
-  path: string,
-  time: number | null,
-  from: string | null,
-  to: string | null,
-  date: string | null,
-  type: string | null,
-  subject: string,
-  id: string | null,
-  priority: string | null,
-  inReplyTo: string | null,
-  thread: string | null,
-  expires: string | null,
-  form: Bottle["form"],
-  inferred: Bottle["inferred"] | null,
-  problem: string | null,
-  /** 1 when the bottle is not for this reader (e.g. its own broadcast). */
-  excluded: 0 | 1,
-];
-
-/**
- * The index file: a JSON header line (`version`, `folders`), then one line per
- * bottle, oldest first: `KEY \t FLAG \t ROW-JSON`, where KEY is the receipt key
- * and FLAG is `-` (in the inbox), `x` (not for this reader) or `g` (names no
- * sender yet: read again until git knows who added it). A check reads the keys
- * and parses only the rows it lists.
- */
-interface IndexFile {
-  version: number;
-  /** The commit checked out when the index was saved: git authors may be new. */
-  head?: string;
-  /** Listings of the inbox's folders, reused while their mtime is unchanged. */
-  folders: FolderCache;
-  /** The bottle lines, unparsed. */
-  lines: string[];
-}
-
-/** The bottles of an inbox: receipt keys, and each row parsed on demand. */
-interface InboxRows {
-  /** Receipt keys, oldest bottle first. */
-  keys: string[];
-  /** The row of the bottle at `index`. */
-  row(index: number): Row;
-}
-
-function toRow(bottle: Omit<Bottle, "body">, excluded: boolean): Row {
-  return [
-    bottle.path,
-    timeOf(bottle.date),
-    bottle.from ?? null,
-    bottle.to ?? null,
-    bottle.date ?? null,
-    bottle.type ?? null,
-    bottle.subject,
-    bottle.id ?? null,
-    bottle.priority ?? null,
-    bottle.inReplyTo ?? null,
-    bottle.thread ?? null,
-    bottle.expires ?? null,
-    bottle.form,
-    Object.keys(bottle.inferred).length ? bottle.inferred : null,
-    bottle.problem ?? null,
-    excluded ? 1 : 0,
-  ];
-}
-
-function fromRow(row: Row, read: boolean): InboxEntry {
-  const entry: InboxEntry = {
-    path: row[0],
-    from: row[2] ?? undefined,
-    to: row[3] ?? undefined,
-    date: row[4] ?? undefined,
-    type: row[5] ?? undefined,
-    subject: row[6],
-    id: row[7] ?? undefined,
-    priority: row[8] ?? undefined,
-    inReplyTo: row[9] ?? undefined,
-    thread: row[10] ?? undefined,
-    expires: row[11] ?? undefined,
-    form: row[12],
-    inferred: row[13] ?? {},
-    read,
-  };
-  if (row[14] !== null) entry.problem = row[14];
-  return entry;
-}
-
-/** A row's receipt key: the bottle's id, else its path. */
-function rowKey(row: Row): string {
-  return row[7] ?? `path:${row[0]}`;
-}
-
-/** The rows of `reader`'s inbox, oldest first; the index is brought up to date. */
-async function inboxRows(
-  vessel: Vessel,
-  reader: string,
-  rescan: boolean,
-): Promise<InboxRows> {
-  const indexPath = `${vessel.root}/.datum/cache/mib/${reader}.json`;
-  const index = rescan ? emptyIndex() : await loadIndex(indexPath);
-  const head = await headOf(vessel.root);
-  // No folder changed since the index was saved: its lines are the inbox.
-  if (unchanged(vessel.root, index, head)) {
-    const keys: string[] = [];
-    const texts: string[] = [];
-    for (const line of index.lines) {
-      const tab = line.indexOf("\t");
-      if (line[tab + 1] === "x") continue;
-      keys.push(line.slice(0, tab));
-      texts.push(line.slice(tab + 3));
-    }
-    return { keys, row: (i) => JSON.parse(texts[i]!) as Row };
-  }
-  const rows: Row[] = [];
-  for (const line of index.lines) {
-    const tab = line.indexOf("\t");
-    try {
-      rows.push(JSON.parse(line.slice(tab + 3)) as Row);
-    } catch {
-      // A damaged line: its bottle is read again below.
-    }
-  }
-  restoreListings(index.folders, rows);
-  const before = JSON.stringify(index.folders.mtimes);
-  const files = new Map<string, InboxFile>();
-  for (
-    const file of await findInboxFiles(vessel.root, reader, index.folders)
-  ) {
-    files.set(file.path, file);
-  }
-  let changed = rescan || before !== JSON.stringify(index.folders.mtimes);
-  // The index is kept sorted: rows still present stay in order, with no sort.
-  const kept: Row[] = [];
-  for (const row of rows) {
-    // A bottle that names no sender is read again until git knows who added it.
-    if (row[2] !== null && files.delete(row[0])) kept.push(row);
-    else changed = true;
-  }
-  const fresh: { file: InboxFile; bottle: Omit<Bottle, "body"> }[] = [];
-  for (const file of files.values()) {
-    const bottle = readHeader(vessel.root, file.path);
-    if (bottle === undefined) continue;
-    const { body: _body, ...header } = bottle;
-    fresh.push({ file, bottle: header });
-  }
-  if (fresh.length) {
-    changed = true;
-    await inferSenders(vessel.root, fresh.map((f) => f.bottle));
-    for (const { file, bottle } of fresh) {
-      // Whether a bottle in a shared place is for this reader depends on its
-      // header; one that is not stays in the index so it is not read again.
-      kept.push(
-        toRow(bottle, file.rule !== "direct" && !admits(file, bottle, reader)),
-      );
-    }
-    kept.sort(byTime);
-  }
-  if (changed || head !== index.head) {
-    await saveIndex(vessel.root, indexPath, index.folders, kept, head);
-  }
-  const inbox = kept.filter((row) => row[15] === 0);
-  return { keys: inbox.map(rowKey), row: (i) => inbox[i]! };
-}
-
-/**
- * Puts back the file names of the folder listings, which the index leaves out
- * because its rows hold them already: every listed file has a row.
- */
-function restoreListings(folders: FolderCache, rows: readonly Row[]): void {
-  const listings = folders.listings;
-  for (const listing of Object.values(listings)) listing.files = [];
-  for (const row of rows) {
-    const slash = row[0].lastIndexOf("/");
-    listings[slash === -1 ? "." : row[0].slice(0, slash)]?.files.push(
-      row[0].slice(slash + 1),
-    );
-  }
-}
-
-/**
- * Whether every folder the index saw is as it was, and, when a row awaits its git
- * author, no commit was made since.
- */
-function unchanged(
-  root: string,
-  index: IndexFile,
-  head: string | undefined,
-): boolean {
-  const folders = Object.entries(index.folders.mtimes);
-  if (folders.length === 0) return false;
-  for (const [rel, mtime] of folders) {
-    if (mtime === -1) return false;
-    if (stableMtime(rel === "." ? root : `${root}/${rel}`) !== mtime) {
-      return false;
-    }
-  }
-  if (head === index.head) return true;
-  for (const line of index.lines) {
-    if (line[line.indexOf("\t") + 1] === "g") return false;
-  }
-  return true;
-}
-
-/**
- * The commit checked out in the vessel's repository, read from `.git` without
- * running git; `undefined` when there is none to read.
- */
-async function headOf(root: string): Promise<string | undefined> {
-  const head = (await readTextIfExists(`${root}/.git/HEAD`).catch(() => ""))
-    ?.trim();
-  if (!head) return undefined;
-  if (!head.startsWith("ref: ")) return head;
-  const ref = head.slice(5);
-  const loose = await readTextIfExists(`${root}/.git/${ref}`).catch(() => "");
-  if (loose) return loose.trim();
-  const packed = await readTextIfExists(`${root}/.git/packed-refs`).catch(() =>
-    ""
-  );
-  return packed?.split("\n").find((line) => line.endsWith(` ${ref}`))
-    ?.slice(0, -ref.length - 1) ?? ref;
-}
-
-function byTime(a: Row, b: Row): number {
-  if (a[1] !== b[1]) {
-    if (a[1] === null) return 1;
-    if (b[1] === null) return -1;
-    return a[1] - b[1];
-  }
-  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
-}
-
-function emptyIndex(): IndexFile {
-  return {
-    version: INDEX_VERSION,
-    folders: { listings: {}, mtimes: {} },
-    lines: [],
-  };
-}
-
-async function loadIndex(path: string): Promise<IndexFile> {
-  try {
-    const text = await readTextIfExists(path);
-    if (text === undefined) return emptyIndex();
-    const lines = text.split("\n");
-    const header = JSON.parse(lines[0]!) as Omit<IndexFile, "lines">;
-    if (
-      header?.version !== INDEX_VERSION ||
-      typeof header.folders?.listings !== "object" ||
-      typeof header.folders?.mtimes !== "object" ||
-      lines.at(-1) !== ""
-    ) {
-      return emptyIndex();
-    }
-    lines.pop();
-    lines.shift();
-    return { ...header, lines };
-  } catch {
-    // A damaged cache is rebuilt, never trusted.
-    return emptyIndex();
-  }
-}
-
-async function saveIndex(
-  root: string,
-  path: string,
-  folders: FolderCache,
-  rows: readonly Row[],
-  head: string | undefined,
-): Promise<void> {
-  try {
-    await Deno.mkdir(parentOf(path), { recursive: true });
-    const ignore = `${root}/.datum/cache/.gitignore`;
-    if (!(await exists(ignore))) {
-      await Deno.writeTextFile(ignore, "# machine-local: never committed\n*\n");
-    }
-    // File names are in the rows already; restoreListings() puts them back.
-    const header = JSON.stringify(
-      { version: INDEX_VERSION, head, folders },
-      (key, value) => key === "files" ? [] : value,
-    );
-    const lines = rows.map((row) =>
-      `${rowKey(row)}\t${row[15] === 1 ? "x" : row[2] === null ? "g" : "-"}\t${
-        JSON.stringify(row)
-      }\n`
-    );
-    await atomicWrite(path, `${header}\n${lines.join("")}`);
-  } catch {
-    // The index only saves time; a vessel we cannot write to is read in full.
-  }
-}
-
-function readHeader(root: string, path: string): Bottle | undefined {
-  let text: string;
-  try {
-    text = readBounded(`${root}/${path}`);
-  } catch (error) {
-    if (error instanceof DatumError && error.code === "invalid_bottle") {
-      const bottle = parseBottle("", path);
-      bottle.problem = error.message.replace(/^[^:]*: /, "");
-      return bottle;
-    }
-    if (error instanceof DatumError && error.code === "not_found") {
-      return undefined;
-    }
-    throw error;
-  }
-  return parseBottle(text, path);
-}
-
-/** Reads a bottle file of at most {@linkcode MAX_BOTTLE_BYTES}. */
-function readBounded(path: string): string {
-  let bytes: Uint8Array;
-  try {
-    using file = Deno.openSync(path);
-    const { size } = file.statSync();
-    if (size > MAX_BOTTLE_BYTES) {
-      throw new DatumError(
-        `Cannot read bottle "${path}": it is ${size} bytes, over the limit of ${MAX_BOTTLE_BYTES} (1 MiB)`,
-        {
-          code: "invalid_bottle",
-          exitCode: ExitCode.Invalid,
-          hint: "bottles are short messages; move large data elsewhere",
-        },
-      );
-    }
-    bytes = new Uint8Array(size);
-    let filled = 0;
-    while (filled < size) {
-      const read = file.readSync(bytes.subarray(filled));
-      if (read === null) break;
-      filled += read;
-    }
-    bytes = bytes.subarray(0, filled);
-  } catch (error) {
-    throw fileError("read", path, error);
-  }
-  return new TextDecoder().decode(bytes);
-}
-
-/** The git author of the commit that added each bottle that names no sender. */
-async function inferSenders(
-  root: string,
-  entries: Omit<Bottle, "body">[],
-): Promise<void> {
-  const missing = entries.filter((entry) => entry.from === undefined);
-  if (missing.length === 0 || !(await exists(`${root}/.git`))) return;
-  const log = await git(root, [
-    "log",
-    "--diff-filter=A",
-    "--format=%x01%an",
-    "--name-only",
-    "--relative",
-    "-z",
-    "--",
-    ...missing.map((entry) => entry.path),
-  ], { allowFailure: true });
-  if (log.code !== 0) return;
-  const author = new Map<string, string>();
-  let current: string | undefined;
-  for (const part of log.stdout.split("\0")) {
-    const text = part.replace(/^\n+/, "");
-    if (text.startsWith("\u0001")) {
-      const [name = "", ...files] = text.slice(1).split("\n");
-      current = name;
-      for (const file of files) if (file) author.set(file, current);
-    } else if (text !== "" && current !== undefined && !author.has(text)) {
-      author.set(text, current);
-    }
-  }
-  for (const entry of missing) {
-    const name = author.get(entry.path);
-    if (name !== undefined) {
-      entry.from = name;
-      entry.inferred = { ...entry.inferred, from: "git" };
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------
 // Receipts
 
 async function readReceipts(
@@ -925,10 +530,7 @@ function receiptsPath(vessel: Vessel, reader: string): string {
   return relativeMib(vessel, `${MIB}/receipts/${reader}.log`);
 }
 
-/** A bottle's receipt key: its id, else its path. */
-function keyOf(bottle: Pick<Bottle, "id" | "path">): string {
-  return bottle.id ?? `path:${bottle.path}`;
-}
+const keyOf = receiptKey;
 
 function findEntry(
   vessel: Vessel,
