@@ -131,6 +131,15 @@ Deno.test("a delivery that fails leaves the bottle queued; bottle flush delivers
   assert.equal(early.code, 6);
   assert.equal(json<{ queued: unknown[] }>(early).queued.length, 1);
 
+  const queued = json<{ bottles: { queued: number } }>(
+    await datum(["status", "-w", alpha, "--json"]),
+  );
+  assert.equal(queued.bottles.queued, 1);
+  assert.match(
+    (await datum(["status", "-w", alpha])).stdout,
+    /Bottles: 0 unread of 0; 1 delivery\(ies\) queued \(run `datum bottle flush`\)/,
+  );
+
   await bare(tmp.path, "later");
   const flushed = await datum(["bottle", "flush", "-w", alpha, "--json"]);
   assert.equal(flushed.code, 0, flushed.stderr);
@@ -141,6 +150,12 @@ Deno.test("a delivery that fails leaves the bottle queued; bottle flush delivers
   const again = await datum(["bottle", "flush", "-w", alpha]);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /^0 delivered, 0 still queued/);
+  assert.equal(
+    json<{ bottles: { queued: number } }>(
+      await datum(["status", "-w", alpha, "--json"]),
+    ).bottles.queued,
+    0,
+  );
   assert.equal((await git(alpha, "status", "--porcelain")).trim(), "");
 });
 

@@ -316,6 +316,11 @@ export function statusCommand(): CommandSpec {
           Object.entries(s.tasks).map(([k, n]) => `${n} ${k}`).join(", ") ||
           "none"
         }`,
+        `Bottles: ${s.bottles.unread} unread of ${s.bottles.total}${
+          s.bottles.queued
+            ? `; ${s.bottles.queued} delivery(ies) queued (run \`datum bottle flush\`)`
+            : ""
+        }`,
       ];
       if (s.git.uncommitted.length) {
         lines.push(

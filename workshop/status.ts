@@ -1,11 +1,13 @@
 /**
  * `status` (the vessel's health) and `resume` (where the last session stopped).
- * Both only read.
+ * Both only read the vessel (`status` may refresh the machine-local bottle index in
+ * `.datum/cache/`).
  *
  * @module
  */
 
 import { git } from "../core/git.ts";
+import { checkInbox, listQueue } from "../mib/post.ts";
 import { type Brief, composeBrief } from "./brief.ts";
 import { inspectVessel, type Problem } from "./inspect.ts";
 import { countTrailEntries } from "./trail.ts";
@@ -48,6 +50,8 @@ export interface VesselStatus {
   trailEntries: number;
   /** Task counts by status. */
   tasks: Record<string, number>;
+  /** The agent's inbox, and its deliveries still queued for `datum bottle flush`. */
+  bottles: { total: number; unread: number; queued: number };
 }
 
 /**
@@ -71,7 +75,12 @@ export async function status(dir: string): Promise<VesselStatus> {
     await pending.catch(() => {});
     throw error;
   });
-  const [state, health] = await Promise.all([inspectVessel(vessel), pending]);
+  const [state, health, inbox, queue] = await Promise.all([
+    inspectVessel(vessel),
+    pending,
+    checkInbox(vessel, { pull: false }),
+    listQueue(vessel),
+  ]);
   const problems = [...state.problems];
   if (!health.repository) {
     problems.unshift({
@@ -96,6 +105,7 @@ export async function status(dir: string): Promise<VesselStatus> {
     },
     trailEntries: countTrailEntries(state.trail),
     tasks,
+    bottles: { total: inbox.total, unread: inbox.unread, queued: queue.length },
   };
 }
 
