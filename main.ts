@@ -16,6 +16,7 @@ import {
   EXIT_CODES_HELP,
   Output,
   parseArgs,
+  resolveSubcommand,
   usageError,
   writeLine,
 } from "./core/cli.ts";
@@ -122,9 +123,12 @@ export async function run(args: string[]): Promise<number> {
       first === undefined || first === "-h" || first === "--help" ||
       first === "help"
     ) {
-      const topic = first === "help"
+      const group = first === "help"
         ? list.find((c) => c.name === rest[0])
         : undefined;
+      const topic = group?.subcommands
+        ? resolveSubcommand(group, rest.slice(1)).command
+        : group;
       const text = topic ? commandHelp(topic, out) : rootHelp(out, list);
       if (first !== undefined) {
         out.print(text);
@@ -139,8 +143,8 @@ export async function run(args: string[]): Promise<number> {
       );
       return ExitCode.Ok;
     }
-    const command = list.find((c) => c.name === first);
-    if (!command) {
+    const found = list.find((c) => c.name === first);
+    if (!found) {
       const near = first.startsWith("-")
         ? undefined
         : closest(first, list.map((c) => c.name));
@@ -153,10 +157,13 @@ export async function run(args: string[]): Promise<number> {
           : "see `datum --help`",
       );
     }
+    const { command, argv } = found.subcommands
+      ? resolveSubcommand(found, rest)
+      : { command: found, argv: rest };
     if (json && !command.json) {
       usageError(`"datum ${command.name}" has no --json output`, `drop --json`);
     }
-    const parsed = parseArgs(command, rest);
+    const parsed = parseArgs(command, argv);
     if (parsed.options.help) {
       out.print(commandHelp(command, out));
       return ExitCode.Ok;

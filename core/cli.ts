@@ -68,6 +68,12 @@ export interface CommandSpec {
   permissions: string;
   /** Whether the command returns data and so takes `--json`. */
   json: boolean;
+  /**
+   * Subcommands, for a group such as `datum bottle drop …`. The group's own
+   * `options` are accepted before and after the subcommand's name; its `action`
+   * runs only when no subcommand is named.
+   */
+  subcommands?: readonly CommandSpec[];
   /** Runs the command; returns the exit code. */
   action(context: CommandContext): Promise<number>;
 }
@@ -241,6 +247,73 @@ export function parseArgs(
   return { options, args };
 }
 
+/**
+ * Finds the subcommand that `argv` names in `group`, wherever the group's options
+ * sit: `datum bottle -w W check` and `datum bottle check -w W` are one command.
+ *
+ * @param group A command with `subcommands`.
+ * @param argv The words after the group's name.
+ * @returns The subcommand, named `"group sub"` and taking the group's options too,
+ * and its words; the group itself when no subcommand is named.
+ * @throws {DatumError} Exit code 2 when the word in the subcommand's place names none.
+ */
+export function resolveSubcommand(
+  group: CommandSpec,
+  argv: readonly string[],
+): { command: CommandSpec; argv: string[] } {
+  const subcommands = group.subcommands ?? [];
+  const specs = optionsOf(group);
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === "--") break;
+    if (word.startsWith("-") && word !== "-") {
+      const long = word.startsWith("--");
+      const key = long ? word.slice(2).split("=", 1)[0] : word.slice(1, 2);
+      const spec = specs.find((s) => long ? s.name === key : s.short === key);
+      const inline = long ? word.includes("=") : word.length > 2;
+      if (spec && spec.type !== "boolean" && !inline) i++;
+      continue;
+    }
+    const sub = subcommands.find((c) => c.name === word);
+    if (!sub) {
+      const near = closest(word, subcommands.map((c) => c.name));
+      usageError(
+        `Unknown command "datum ${group.name} ${word}"`,
+        near
+          ? `did you mean \`datum ${group.name} ${near}\`? see \`datum ${group.name} --help\``
+          : `see \`datum ${group.name} --help\``,
+      );
+    }
+    const own = new Set(sub.options.map((o) => o.name));
+    const merged: CommandSpec = {
+      ...sub,
+      name: `${group.name} ${sub.name}`,
+      options: [
+        ...sub.options,
+        ...group.options.filter((o) => !own.has(o.name)),
+      ],
+      json: sub.json,
+    };
+    const rest = [...argv.slice(0, i), ...argv.slice(i + 1)];
+    return merged.subcommands ? resolveSubcommand(merged, rest) : {
+      command: merged,
+      argv: rest,
+    };
+  }
+  return { command: group, argv: [...argv] };
+}
+
+/** A command's options and, for a group, those of every subcommand, each once. */
+function allOptions(command: CommandSpec): OptionSpec[] {
+  const seen = new Map<string, OptionSpec>();
+  const visit = (c: CommandSpec): void => {
+    for (const o of optionsOf(c)) if (!seen.has(o.name)) seen.set(o.name, o);
+    for (const sub of c.subcommands ?? []) visit(sub);
+  };
+  visit(command);
+  return [...seen.values()];
+}
+
 /** The closest of `names` to `word`, when it is a likely typo. */
 export function closest(
   word: string,
@@ -379,14 +452,23 @@ export function commandHelp(command: CommandSpec, output: Output): string {
     const name = a.rest ? `${a.name}…` : a.name;
     return a.required ? name : `[${name}]`;
   });
+  const subcommands = command.subcommands ?? [];
+  const usage = subcommands.length
+    ? ["COMMAND", ...usageArgs, "[options]"]
+    : [...usageArgs, "[options]"];
   const lines = [
-    `${output.bold("Usage:")} datum ${command.name} ${
-      [...usageArgs, "[options]"].join(" ")
-    }`,
+    `${output.bold("Usage:")} datum ${command.name} ${usage.join(" ")}`,
     "",
     command.summary,
   ];
   if (command.description) lines.push("", command.description);
+  if (subcommands.length) {
+    lines.push("", output.bold("Commands:"));
+    const width = Math.max(...subcommands.map((c) => c.name.length)) + 4;
+    for (const c of subcommands) {
+      lines.push(`  ${c.name.padEnd(Math.max(width, 24))}${c.summary}`);
+    }
+  }
   if (command.args.length) {
     lines.push("", output.bold("Arguments:"));
     for (const a of command.args) {
@@ -428,18 +510,25 @@ export function completionScript(
   commands: readonly CommandSpec[],
 ): string {
   const names = commands.map((c) => c.name);
-  const flagsOf = (c: CommandSpec) =>
-    optionsOf(c).flatMap((
-      o,
-    ) => [`--${o.name}`, ...(o.short ? [`-${o.short}`] : [])]);
+  const flagsOf = (c: CommandSpec): string[] => [
+    ...new Set(
+      allOptions(c).flatMap((
+        o,
+      ) => [`--${o.name}`, ...(o.short ? [`-${o.short}`] : [])]),
+    ),
+  ];
+  const subNames = (c: CommandSpec): string =>
+    (c.subcommands ?? []).map((s) => s.name).join(" ");
   if (shell === "bash") {
     const cases = commands.map((c) =>
-      `    ${c.name}) opts="${flagsOf(c).join(" ")}" ;;`
+      `    ${c.name}) opts="${flagsOf(c).join(" ")}"${
+        c.subcommands ? `; subs="${subNames(c)}"` : ""
+      } ;;`
     );
     return [
       "# datum bash completion: source it, or save it as /etc/bash_completion.d/datum",
       "_datum() {",
-      '  local cur="${COMP_WORDS[COMP_CWORD]}" opts',
+      '  local cur="${COMP_WORDS[COMP_CWORD]}" opts subs=""',
       '  if [ "$COMP_CWORD" -eq 1 ]; then',
       `    COMPREPLY=($(compgen -W "${
         names.join(" ")
@@ -450,7 +539,9 @@ export function completionScript(
       ...cases,
       '    *) opts="" ;;',
       "  esac",
-      '  if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "$opts" -- "$cur"));',
+      '  if [[ "$cur" != -* && -n "$subs" && "$COMP_CWORD" -eq 2 ]]; then',
+      '    COMPREPLY=($(compgen -W "$subs" -- "$cur"))',
+      '  elif [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "$opts" -- "$cur"));',
       '  else COMPREPLY=($(compgen -f -- "$cur")); fi',
       "}",
       "complete -F _datum datum",
@@ -459,8 +550,12 @@ export function completionScript(
   }
   if (shell === "zsh") {
     const cases = commands.map((c) =>
-      `    ${c.name}) _arguments ${
-        optionsOf(c).map((o) =>
+      `    ${c.name}) ${
+        c.subcommands
+          ? `(( CURRENT == 3 )) && _values 'command' ${subNames(c)}; `
+          : ""
+      }_arguments ${
+        allOptions(c).map((o) =>
           `'--${o.name}[${
             o.description.replaceAll("'", "").replaceAll(/[[\]]/g, "")
           }]${
@@ -502,7 +597,14 @@ export function completionScript(
         c.summary.replaceAll("'", "")
       }'`,
     );
-    for (const o of optionsOf(c)) {
+    if (c.subcommands) {
+      lines.push(
+        `complete -c datum -n '__fish_seen_subcommand_from ${c.name}; and not __fish_seen_subcommand_from ${
+          subNames(c)
+        }' -a '${subNames(c)}'`,
+      );
+    }
+    for (const o of allOptions(c)) {
       lines.push(
         `complete -c datum -n '__fish_seen_subcommand_from ${c.name}' -l ${o.name}${
           o.short ? ` -s ${o.short}` : ""
