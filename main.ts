@@ -22,6 +22,7 @@ import {
 } from "./core/cli.ts";
 import { DatumError, ExitCode } from "./core/errors.ts";
 import { fromNotCapable } from "./core/permissions.ts";
+import { keeperCommand } from "./agents/keeper/cli.ts";
 import { workshopCommands } from "./workshop/cli.ts";
 
 /** datum's version, as in deno.json. */
@@ -62,6 +63,7 @@ function completionsCommand(all: () => CommandSpec[]): CommandSpec {
  */
 function commands(): CommandSpec[] {
   const list: CommandSpec[] = [...workshopCommands()];
+  list.push(keeperCommand());
   list.push(completionsCommand(() => list));
   return list;
 }
