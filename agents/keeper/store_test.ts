@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DatumError } from "../../core/errors.ts";
+import type { DatumError } from "../../core/errors.ts";
 import { KeeperStore, readLegacyStore, storePaths } from "./store.ts";
 
 const FIXTURE =
