@@ -28,6 +28,9 @@ export const DEFAULT_LISTEN = "127.0.0.1:7742";
 /** The largest request body the keeper reads, in bytes. */
 export const DEFAULT_MAX_BODY = 64 * 1024;
 const SHARED_BUCKET = "\0unenrolled";
+// After a refused body the connection closes: otherwise the server would go on
+// reading (and discarding) whatever the client keeps sending.
+const CLOSE = { connection: "close" };
 
 /** Options of {@linkcode keeperHandler} and {@linkcode serveKeeper}. */
 export interface KeeperServerOptions {
@@ -234,7 +237,7 @@ export function keeperHandler(
         approved: false,
         reason: failure.reason,
         error: failure.reason,
-      });
+      }, failure.status === 413 ? CLOSE : {});
     }
     if (!decision!.approved) {
       return json(decision!.status, {
@@ -401,7 +404,7 @@ export function keeperHandler(
       return await entry.handle(request, url);
     } catch (error) {
       if (error instanceof TooLarge) {
-        return json(413, { error: `body over ${maxBody} bytes` });
+        return json(413, { error: `body over ${maxBody} bytes` }, CLOSE);
       }
       if (error instanceof SyntaxError) {
         return json(400, { error: "malformed JSON" });
