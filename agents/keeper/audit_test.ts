@@ -154,3 +154,20 @@ Deno.test("an append to a log whose last record is damaged is refused", async ()
     /last record is damaged/,
   );
 });
+
+Deno.test("AuditLog never strands a record appended as a batch finishes", async () => {
+  await using t = await tempLog();
+  await using log = await AuditLog.open(t.path);
+  // Appends that land in every phase of a drain: alone, in bursts, and right as a
+  // previous batch resolves.
+  for (let i = 0; i < 200; i++) {
+    const first = log.append({ event: "a" });
+    await Promise.all([
+      first.then(() => log.append({ event: "b" })),
+      log.append({ event: "c" }),
+    ]);
+    await log.append({ event: "d" });
+  }
+  assert.equal((await readAudit(t.path)).length, 800);
+  assert.equal((await verifyAudit(t.path)).ok, true);
+});
