@@ -120,6 +120,18 @@ try {
   const seqSeconds = (performance.now() - seqStart) / 1000;
   sequential.sort((a, b) => a - b);
 
+  // The floor: the same HTTP round trip to GET /api/health (no auth, no crypto,
+  // no audit), 16 clients.
+  let healthCount = 0;
+  const healthEnd = performance.now() + 2000;
+  await Promise.all(agents.map(async () => {
+    while (performance.now() < healthEnd) {
+      await (await fetch(`${url}/api/health`)).body?.cancel();
+      healthCount++;
+    }
+  }));
+  const healthPerSecond = healthCount / 2;
+
   const concurrent: number[] = [];
   const deadline = performance.now() + CONCURRENT_SECONDS * 1000;
   const conStart = performance.now();
@@ -156,6 +168,7 @@ try {
       p99Ms: percentile(concurrent, 0.99),
       perSecond: concurrent.length / conSeconds,
     },
+    healthPerSecond,
     auditRecords: audit,
     recordsPerSync: audit / batches,
   };
@@ -180,6 +193,9 @@ try {
         } |`,
         `| ${CLIENTS} clients, p50 / p99 | ${ms(result.concurrent.p50Ms)} / ${
           ms(result.concurrent.p99Ms)
+        } |`,
+        `| floor: GET /api/health, ${CLIENTS} clients, requests/s | ${
+          healthPerSecond.toFixed(0)
         } |`,
         `| audit records written (all durable before their answer) | ${audit} |`,
         `| records per fdatasync (mean over the run) | ${

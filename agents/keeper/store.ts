@@ -246,7 +246,11 @@ function signature(path: string): string | undefined {
  */
 async function makeKeeperDir(dir: string): Promise<void> {
   const absolute = dir.startsWith("/") ? dir : `${Deno.cwd()}/${dir}`;
-  const parts = absolute.split("/").filter((p) => p && p !== ".");
+  const parts: string[] = [];
+  for (const part of absolute.split("/")) {
+    if (part === "..") parts.pop();
+    else if (part && part !== ".") parts.push(part);
+  }
   for (let i = parts.length; i >= 0; i--) {
     const candidate = `/${parts.slice(0, i).join("/")}`;
     const git = `${candidate === "/" ? "" : candidate}/.git`;

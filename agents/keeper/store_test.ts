@@ -89,6 +89,8 @@ Deno.test("KeeperStore refuses a second init and a folder inside a git repositor
     () => KeeperStore.init(`${k.dir}/repo/inner`, "p", FAST),
     (error: DatumError) => error.code === "keeper_in_git",
   );
+  // ".." is resolved: a sibling of the repository is outside it.
+  await KeeperStore.init(`${k.dir}/repo/../sibling`, "p", FAST);
 });
 
 Deno.test("a ciphertext moved to another secret's name does not open", async () => {
