@@ -30,6 +30,7 @@ export {
   DEFAULT_TTL,
   GENESIS,
   type InitOptions,
+  type KeeperHandler,
   keeperHandler,
   type KeeperServer,
   type KeeperServerOptions,

@@ -19,6 +19,7 @@
  */
 
 import { KeeperStore } from "../agents/keeper/store.ts";
+import { writeLine } from "../core/cli.ts";
 import { CLI_FLAGS, CONFIG_PATH, MAIN_PATH } from "./_setup.ts";
 
 const SEQUENTIAL = 5000;
@@ -173,10 +174,11 @@ try {
     recordsPerSync: audit / batches,
   };
   if (Deno.args.includes("--json")) {
-    console.log(JSON.stringify(result, null, 2));
+    writeLine(Deno.stdout, JSON.stringify(result, null, 2));
   } else {
     const ms = (n: number) => `${n.toFixed(2)} ms`;
-    console.log(
+    writeLine(
+      Deno.stdout,
       [
         "| measure | value |",
         "| --- | --- |",

@@ -224,14 +224,18 @@ export class AuditLog implements AsyncDisposable {
   async #write(events: AuditEvent[]): Promise<AuditRecord[]> {
     const file = this.#file;
     // Lock, stat and write are synchronous: each is a few microseconds, where an
-    // async op costs a thread-pool round trip (~100-300 µs on a small VM). Only
-    // the fdatasync, which waits for the disk, leaves the event loop free.
+    // async op costs a thread-pool round trip (~100-300 µs on a small VM). The
+    // lock is released before the fdatasync, the one wait for the disk: it is
+    // never held across an await, so a second log on the same file in this
+    // process cannot block the event loop on it, and another process waits for
+    // one write, not a sync. Answers still wait for the sync below.
+    let records: AuditRecord[];
     file.lockSync(true);
     try {
       const { size } = file.statSync();
       if (size !== this.#end) this.#readHead(size);
       const time = new Date().toISOString();
-      const records: AuditRecord[] = [];
+      records = [];
       let text = "";
       let seq = this.#headSeq;
       let prev = this.#headHash;
@@ -246,14 +250,14 @@ export class AuditLog implements AsyncDisposable {
       for (let done = 0; done < bytes.length;) {
         done += file.writeSync(bytes.subarray(done));
       }
-      file.syncDataSync();
       this.#headSeq = seq;
       this.#headHash = prev;
       this.#end = size + bytes.length;
-      return records;
     } finally {
       file.unlockSync();
     }
+    await file.syncData();
+    return records;
   }
 
   /** Reads the chain's head (last seq and hash) from the end of the file. */

@@ -52,6 +52,7 @@ export {
 export {
   DEFAULT_LISTEN,
   DEFAULT_MAX_BODY,
+  type KeeperHandler,
   keeperHandler,
   type KeeperServer,
   type KeeperServerOptions,

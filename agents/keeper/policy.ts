@@ -180,6 +180,8 @@ export class RateLimiter {
   #buckets = new Map<string, { tokens: number; at: number }>();
 
   /**
+   * Makes a limiter with every bucket full.
+   *
    * @param rate Requests per second per agent.
    */
   constructor(rate: number) {

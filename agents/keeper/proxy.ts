@@ -54,6 +54,8 @@ export class SecretProxy {
   #token: string;
 
   /**
+   * Makes a client; nothing is sent until {@linkcode SecretProxy.get}.
+   *
    * @param options The keeper's URL, the agent's name and token.
    */
   constructor(options: SecretProxyOptions) {

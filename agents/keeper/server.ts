@@ -68,7 +68,8 @@ export interface KeeperServer extends AsyncDisposable {
   shutdown(): Promise<void>;
 }
 
-type Handler = (request: Request) => Promise<Response>;
+/** A request handler, as `Deno.serve` takes it. */
+export type KeeperHandler = (request: Request) => Promise<Response>;
 
 interface Route {
   method: "GET" | "POST";
@@ -148,7 +149,7 @@ export function keeperHandler(
   store: KeeperStore,
   audit: AuditLog,
   options: KeeperServerOptions = {},
-): Handler {
+): KeeperHandler {
   const maxBody = options.maxBody ?? DEFAULT_MAX_BODY;
   const maxTtl = options.maxTtl ?? DEFAULT_MAX_TTL;
   const envFallback = options.envFallback ?? false;

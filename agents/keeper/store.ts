@@ -709,7 +709,7 @@ export class KeeperStore {
    * @param token The bearer token presented.
    * @returns `"ok"`, or why not.
    */
-  async checkAgent(name: string, token: string): Promise<AgentCheck> {
+  checkAgent(name: string, token: string): AgentCheck {
     const hash = sha256Hex(token);
     const agent = own(this.#file.agents, name);
     if (!agent) return "unknown";
@@ -723,7 +723,7 @@ export class KeeperStore {
    * @param token The bearer token presented.
    * @returns Whether it is the admin token.
    */
-  async checkAdmin(token: string): Promise<boolean> {
+  checkAdmin(token: string): boolean {
     return timingSafeEqual(
       sha256Hex(token),
       this.#file.admin.token_sha256,
