@@ -23,6 +23,7 @@ import {
 import { DatumError, ExitCode } from "./core/errors.ts";
 import { fromNotCapable } from "./core/permissions.ts";
 import { keeperCommand } from "./agents/keeper/cli.ts";
+import { mibCommands } from "./mib/cli.ts";
 import { workshopCommands } from "./workshop/cli.ts";
 
 /** datum's version, as in deno.json. */
@@ -62,8 +63,11 @@ function completionsCommand(all: () => CommandSpec[]): CommandSpec {
  * @returns The command table.
  */
 function commands(): CommandSpec[] {
-  const list: CommandSpec[] = [...workshopCommands()];
-  list.push(keeperCommand());
+  const list: CommandSpec[] = [
+    ...workshopCommands(),
+    ...mibCommands(),
+    keeperCommand(),
+  ];
   list.push(completionsCommand(() => list));
   return list;
 }

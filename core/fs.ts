@@ -11,11 +11,15 @@ const encoder = new TextEncoder();
 
 /**
  * Replaces `path` with `data` atomically: a temp file in the same folder, fsync,
- * rename. A crash leaves either the old file or the new one, never a mix.
+ * rename. A crash leaves either the old file or the new one, never a mix. With
+ * `exclusive`, the file is created, never replaced: the temp file is hard-linked
+ * into place, which fails when `path` exists.
  *
  * @param path The file to write.
  * @param data Its new content.
- * @param options `mode` of a file that does not exist yet.
+ * @param options `mode` of a file that does not exist yet; `exclusive` to never
+ * replace one (a `DatumError` with code `exists`, exit 5, when it exists);
+ * `sync: false` to skip the fsync, for caches that are rebuilt when torn.
  *
  * @example
  * ```ts ignore
@@ -25,7 +29,7 @@ const encoder = new TextEncoder();
 export async function atomicWrite(
   path: string,
   data: string | Uint8Array,
-  options: { mode?: number } = {},
+  options: { mode?: number; exclusive?: boolean; sync?: boolean } = {},
 ): Promise<void> {
   const bytes = typeof data === "string" ? encoder.encode(data) : data;
   const slash = path.lastIndexOf("/");
@@ -40,11 +44,24 @@ export async function atomicWrite(
         ...(options.mode === undefined ? {} : { mode: options.mode }),
       });
       await writeAll(file, bytes);
-      await file.sync();
+      if (options.sync !== false) await file.sync();
     }
-    await Deno.rename(temp, path);
+    if (options.exclusive) {
+      await Deno.link(temp, path);
+      await Deno.remove(temp);
+    } else {
+      await Deno.rename(temp, path);
+    }
   } catch (error) {
     await Deno.remove(temp).catch(() => {});
+    if (error instanceof Deno.errors.AlreadyExists) {
+      throw new DatumError(`Cannot create "${path}": it exists already`, {
+        code: "exists",
+        exitCode: ExitCode.Conflict,
+        hint: "nothing was overwritten; write under another name",
+        cause: error,
+      });
+    }
     throw fileError("write", path, error);
   }
 }
@@ -55,18 +72,40 @@ export async function atomicWrite(
  *
  * @param path The file to append to; created when missing.
  * @param data The record, ending with a newline.
+ * @param options `lineStart`: when the file does not end with a newline (a record
+ * torn by a crash), write one first.
  *
  * @example
  * ```ts ignore
  * await appendLocked("ws/TRAIL.md", "- [2026-11-30T03:40:00Z] datum boot\n");
  * ```
  */
-export async function appendLocked(path: string, data: string): Promise<void> {
+export async function appendLocked(
+  path: string,
+  data: string,
+  options: { lineStart?: boolean } = {},
+): Promise<void> {
   try {
-    using file = await Deno.open(path, { append: true, create: true });
+    using file = await Deno.open(path, {
+      append: true,
+      create: true,
+      read: options.lineStart === true,
+    });
     await file.lock(true);
     try {
-      await writeAll(file, encoder.encode(data));
+      let record = data;
+      if (options.lineStart) {
+        // A record torn by a crash ends without a newline; start on a fresh line so
+        // this record is not glued to it.
+        const { size } = await file.stat();
+        if (size > 0) {
+          const last = new Uint8Array(1);
+          await file.seek(size - 1, Deno.SeekMode.Start);
+          await file.read(last);
+          if (last[0] !== 0x0a) record = `\n${data}`;
+        }
+      }
+      await writeAll(file, encoder.encode(record));
       await file.syncData();
     } finally {
       await file.unlock();

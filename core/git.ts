@@ -84,14 +84,21 @@ export async function git(
     stderr: decoder.decode(output.stderr),
   };
   if (result.code !== 0 && !options.allowFailure) {
-    const said = result.stderr.trim().split("\n").filter(Boolean).at(-1) ??
-      result.stdout.trim().split("\n").at(-1) ?? "";
+    const lines = result.stderr.trim().split("\n").filter(Boolean);
+    // git's own verdict is its `fatal:`/`error:` line; advice follows it.
+    const said = lines.find((l) => /^(?:fatal|error): /.test(l)) ??
+      lines.at(-1) ?? result.stdout.trim().split("\n").at(-1) ?? "";
+    const locked = result.stderr.includes(".lock': File exists") ||
+      result.stderr.includes("cannot lock ref");
     throw new DatumError(
       `Cannot run "git ${args[0] ?? ""}" in "${cwd}": ${said}`,
-      {
-        code: "git_failed",
-        exitCode: ExitCode.Failure,
-      },
+      locked
+        ? {
+          code: "git_locked",
+          exitCode: ExitCode.Conflict,
+          hint: "another git process is working in this repository; try again",
+        }
+        : { code: "git_failed", exitCode: ExitCode.Failure },
     );
   }
   return result;

@@ -10,6 +10,16 @@ import { DatumError, ExitCode } from "../core/errors.ts";
 import { fileError } from "../core/fs.ts";
 import { isI2I, parseI2I } from "./i2i.ts";
 
+/** A field that {@linkcode Bottle.inferred} can name. */
+export type BottleField = "from" | "to" | "date" | "subject";
+
+/**
+ * Where an inferred field came from: the title or first heading, the file name,
+ * the folder (`for-<agent>/`, a dated folder), or the git author of the commit
+ * that added the file.
+ */
+export type FieldSource = "title" | "heading" | "file-name" | "folder" | "git";
+
 /** How a bottle wrote its header. */
 export type BottleForm = "front-matter" | "bold-fields" | "i2i-text" | "free";
 
@@ -29,6 +39,21 @@ export interface Bottle {
   subject: string;
   /** The bottle's own id, when its header gives one. */
   id: string | undefined;
+  /** The priority as written, e.g. `high` (lower case). */
+  priority: string | undefined;
+  /** The id of the bottle this one answers. */
+  inReplyTo: string | undefined;
+  /** The conversation this bottle belongs to. */
+  thread: string | undefined;
+  /** When the bottle stops mattering, as written. */
+  expires: string | undefined;
+  /**
+   * The fields among `from`, `to`, `date` and `subject` that no header line
+   * gives, each with where it was taken from instead.
+   */
+  inferred: Partial<Record<BottleField, FieldSource>>;
+  /** What is wrong with the file, when something is (e.g. unclosed front matter). */
+  problem?: string;
   /** The text after the header, without datum 0.3's repeated header and footer. */
   body: string;
   /** How the header was written. */
@@ -54,7 +79,24 @@ interface Fields {
   type?: string;
   subject?: string;
   id?: string;
+  priority?: string;
+  inReplyTo?: string;
+  thread?: string;
+  expires?: string;
 }
+
+const FIELD_KEYS = [
+  "from",
+  "to",
+  "date",
+  "type",
+  "subject",
+  "id",
+  "priority",
+  "inReplyTo",
+  "thread",
+  "expires",
+] as const;
 
 interface Header {
   fields: Fields;
@@ -103,6 +145,12 @@ const KEY_ALIASES: Readonly<Record<string, keyof Fields>> = {
   id: "id",
   "bottle-id": "id",
   "message-id": "id",
+  priority: "priority",
+  urgency: "priority",
+  "in-reply-to": "inReplyTo",
+  "reply-to": "inReplyTo",
+  thread: "thread",
+  expires: "expires",
 };
 // Plain `Key: value` lines under a heading are header only for these keys, so a
 // body line such as `Status: done` is not swallowed.
@@ -166,14 +214,21 @@ export function parseBottle(text: string, path: string): Bottle {
   let bodyLines: string[];
   let bodyPrefix: string | undefined;
   let titleSubject: string | undefined;
+  let titleDate: string | undefined;
 
   const start = firstFilledLine(lines, 0);
   const first = start === -1 ? "" : lines[start] ?? "";
   const frontMatterEnd = first.length <= MAX_LINE
     ? findFrontMatter(lines, start)
     : -1;
+  let problem: string | undefined;
+  if (frontMatterEnd === UNCLOSED) {
+    problem = "its front matter opens with --- and never closes";
+  } else if (text.includes("\0")) {
+    problem = "it holds binary content (NUL bytes)";
+  }
 
-  if (frontMatterEnd !== -1) {
+  if (frontMatterEnd >= 0) {
     form = "front-matter";
     for (let i = start + 1; i < frontMatterEnd; i++) {
       const field = splitKeyValue(lines[i] ?? "");
@@ -203,8 +258,9 @@ export function parseBottle(text: string, path: string): Bottle {
   } else if (start !== -1) {
     const titled = readTitledHeader(lines, start);
     mergeFields(fields, titled.header.fields);
-    mergeFields(fields, titled.title.fields);
+    if (titled.title.marked) mergeFields(fields, titled.title.fields);
     if (titled.header.sawField || titled.title.marked) form = "bold-fields";
+    if (!titled.title.marked) titleDate = titled.title.fields.date;
     // A bottle title that names only sender and recipient says nothing of the
     // subject; the file name says more.
     if (!titled.title.marked) titleSubject = titled.titleText;
@@ -217,20 +273,58 @@ export function parseBottle(text: string, path: string): Bottle {
   const body = cleanBody(bodyPrefix, bodyLines);
   const name = nameInfo(slashed);
   const folder = folderInfo(slashed);
-  const subject = fields.subject ?? titleSubject ?? firstHeading(body) ??
-    subjectFromName(name, slashed);
+  const inferred: Bottle["inferred"] = {};
+  const pick = (
+    field: BottleField,
+    ...candidates: [string | undefined, FieldSource | undefined][]
+  ): string | undefined => {
+    for (const [value, source] of candidates) {
+      if (value === undefined) continue;
+      if (source !== undefined) inferred[field] = source;
+      return value;
+    }
+    return undefined;
+  };
+  const subject = pick(
+    "subject",
+    [fields.subject, undefined],
+    [titleSubject, "title"],
+    [firstHeading(body), "heading"],
+    [subjectFromName(name, slashed), "file-name"],
+  )!;
+  const from = pick("from", [fields.from, undefined], [name.from, "file-name"]);
+  const to = pick(
+    "to",
+    [fields.to, undefined],
+    [name.to, "file-name"],
+    [folder.to, "folder"],
+  );
+  const date = pick(
+    "date",
+    [fields.date, undefined],
+    [titleDate, "title"],
+    [name.date, "file-name"],
+    [folder.date, "folder"],
+  );
   const rawType = fields.type?.trim().toLowerCase();
-  return {
+  const bottle: Bottle = {
     path: slashed,
-    from: fields.from ?? name.from,
-    to: fields.to ?? name.to ?? folder.to,
-    date: fields.date ?? name.date ?? folder.date,
+    from,
+    to,
+    date,
     type: rawType === "" ? undefined : rawType,
     subject,
     id: fields.id,
+    priority: fields.priority?.toLowerCase(),
+    inReplyTo: fields.inReplyTo,
+    thread: fields.thread,
+    expires: fields.expires,
     body,
     form,
+    inferred,
   };
+  if (problem !== undefined) bottle.problem = problem;
+  return bottle;
 }
 
 /**
@@ -263,6 +357,77 @@ export async function listInbox(
   options: InboxOptions,
 ): Promise<Bottle[]> {
   const agent = canonicalName(options.agent);
+  const base = root.length > 1 ? root.replace(/[\\/]+$/, "") : root;
+  const bottles: Bottle[] = [];
+  for (const file of await findInboxFiles(root, options.agent)) {
+    const text = readText(`${base}/${file.path}`);
+    if (text === undefined) continue;
+    const bottle = parseBottle(text, file.path);
+    if (admits(file, bottle, agent, options.includeOwnBroadcasts ?? false)) {
+      bottles.push(bottle);
+    }
+  }
+  return sortBottles(bottles);
+}
+
+/**
+ * A folder's bottle files and subfolders, with the folder's modification time:
+ * while the time stays the same, nothing was added, removed or renamed in it.
+ */
+export interface FolderListing {
+  /** The folder's mtime in milliseconds. */
+  mtime: number;
+  /** Names of the bottle files in it. */
+  files: string[];
+  /** Names of its subfolders. */
+  dirs: string[];
+}
+
+/**
+ * What {@linkcode findInboxFiles} saw of the folders, kept between calls: while a
+ * folder's mtime is unchanged, nothing in it was added, removed or renamed.
+ */
+export interface FolderCache {
+  /** Bottle folders' listings by path relative to the vessel root (`.` is the root). */
+  listings: Record<string, FolderListing>;
+  /**
+   * The mtime of every folder the last call looked at; `-1` for one changed too
+   * recently to trust (within a second of being looked at).
+   */
+  mtimes: Record<string, number>;
+}
+
+/** A file that may be in an agent's inbox, and how it joins. */
+export interface InboxFile {
+  /** Relative to the vessel root, forward slashes. */
+  path: string;
+  /** Whether its place addresses the agent, everyone, or leaves it to the header. */
+  rule: InboxRule;
+}
+
+/**
+ * How a found file joins the inbox: `direct` (addressed to the agent by its
+ * place), `broadcast` (to everyone), `addressed` (decided by the bottle's `to`).
+ */
+export type InboxRule = "direct" | "broadcast" | "addressed";
+
+/**
+ * Lists the files that may be bottles for `agentName`, by place and name alone:
+ * see {@linkcode listInbox} for the places. Reads folders, never files.
+ *
+ * @param root The vessel's folder.
+ * @param agentName The reading agent.
+ * @param folders Listings of earlier calls: a folder whose mtime is unchanged is
+ * not listed again. Updated in place.
+ * @returns The files, in no particular order.
+ * @throws {DatumError} As {@linkcode listInbox}.
+ */
+export async function findInboxFiles(
+  root: string,
+  agentName: string,
+  folders?: FolderCache,
+): Promise<InboxFile[]> {
+  const agent = canonicalName(agentName);
   if (agent === "") {
     throw new DatumError("Cannot list the inbox: the agent name is empty", {
       code: "usage",
@@ -272,7 +437,9 @@ export async function listInbox(
   }
   const base = root.length > 1 ? root.replace(/[\\/]+$/, "") : root;
   let top: Deno.DirEntry[];
+  if (folders !== undefined) folders.mtimes = {};
   try {
+    if (folders !== undefined) folders.mtimes["."] = stableMtime(base);
     top = await readDirectory(base);
   } catch (error) {
     if (
@@ -304,7 +471,7 @@ export async function listInbox(
     scans.push(scan);
   };
   const scan = (rel: string, rule: Rule, depth: number): void => {
-    track(collect(base, rel, rule, depth, add));
+    track(collect(base, rel, rule, depth, add, folders));
   };
 
   for (const entry of top) {
@@ -319,7 +486,7 @@ export async function listInbox(
     } else if (entry.isDirectory) {
       if (lower === "message-in-a-bottle") {
         track(
-          subfolders(base, entry.name).then((dirs) => {
+          subfolders(base, entry.name, folders).then((dirs) => {
             for (const dir of dirs) {
               const rule = folderRule(dir, agent);
               if (rule !== undefined) scan(`${entry.name}/${dir}`, rule, 0);
@@ -330,10 +497,14 @@ export async function listInbox(
         scan(entry.name, "addressed", MAX_DEPTH);
       } else if (lower === "data") {
         track(
-          subfolders(base, entry.name).then(async (dirs) => {
+          subfolders(base, entry.name, folders).then(async (dirs) => {
             for (const dir of dirs) {
               if (dir.toLowerCase() !== "bottles") continue;
-              const channels = await subfolders(base, `${entry.name}/${dir}`);
+              const channels = await subfolders(
+                base,
+                `${entry.name}/${dir}`,
+                folders,
+              );
               for (const channel of channels) {
                 const rule = channelRule(channel, agent);
                 if (rule !== undefined) {
@@ -351,17 +522,52 @@ export async function listInbox(
   }
   // Scans may start further scans; wait until none is left.
   for (let done = 0; done < scans.length; done++) await scans[done];
-
-  const bottles: Bottle[] = [];
-  for (const [rel, rule] of found) {
-    if (rule === "skip") continue;
-    const text = readText(`${base}/${rel}`);
-    if (text === undefined) continue;
-    const bottle = parseBottle(text, rel);
-    if (keeps(bottle, rule, agent, options.includeOwnBroadcasts ?? false)) {
-      bottles.push(bottle);
+  const files: InboxFile[] = [];
+  for (const [path, rule] of found) {
+    if (rule !== "skip") files.push({ path, rule });
+  }
+  if (folders !== undefined) {
+    for (const rel of Object.keys(folders.listings)) {
+      if (!(rel in folders.mtimes)) delete folders.listings[rel];
     }
   }
+  return files;
+}
+
+/**
+ * Whether `bottle`, found as `file`, belongs in `agentName`'s inbox: bottles in the
+ * agent's own places always do; those in shared places when their `to` names the
+ * agent or everyone, or names nobody; the agent's own broadcasts only when asked.
+ *
+ * @param file Where the bottle was found.
+ * @param bottle The bottle, as {@linkcode parseBottle} read it (the body may be empty).
+ * @param agentName The reading agent.
+ * @param includeOwnBroadcasts Keep broadcasts the agent sent itself.
+ * @returns Whether it is in the inbox.
+ */
+export function admits(
+  file: InboxFile,
+  bottle: Pick<Bottle, "from" | "to">,
+  agentName: string,
+  includeOwnBroadcasts = false,
+): boolean {
+  return keeps(
+    bottle,
+    file.rule,
+    canonicalName(agentName),
+    includeOwnBroadcasts,
+  );
+}
+
+/**
+ * Sorts bottles oldest first (by date, undated last, then by path), in place.
+ *
+ * @param bottles The bottles.
+ * @returns The same array, sorted.
+ */
+export function sortBottles<T extends Pick<Bottle, "date" | "path">>(
+  bottles: T[],
+): T[] {
   const keys = new Map(bottles.map((bottle) => [bottle, dateKey(bottle.date)]));
   return bottles.sort((a, b) => {
     const ka = keys.get(a) ?? Infinity;
@@ -376,7 +582,7 @@ export async function listInbox(
  * place), `broadcast` (to everyone), `addressed` (decided by the bottle's `to`),
  * `skip` (addressed elsewhere by its name).
  */
-type Rule = "direct" | "broadcast" | "addressed" | "skip";
+type Rule = InboxRule | "skip";
 
 function folderRule(name: string, agent: string): Rule | undefined {
   const lower = name.toLowerCase();
@@ -403,7 +609,7 @@ function ruleForRecipient(to: string, agent: string): Rule {
 }
 
 function keeps(
-  bottle: Bottle,
+  bottle: Pick<Bottle, "from" | "to">,
   rule: Rule,
   agent: string,
   includeOwn: boolean,
@@ -425,7 +631,7 @@ function keeps(
   }
 }
 
-function sentBy(bottle: Bottle, agent: string): boolean {
+function sentBy(bottle: Pick<Bottle, "from">, agent: string): boolean {
   return bottle.from !== undefined &&
     recipientNames(bottle.from).includes(agent);
 }
@@ -459,25 +665,92 @@ async function collect(
   rule: Rule,
   depth: number,
   add: (rel: string, rule: Rule) => void,
+  folders: FolderCache | undefined,
 ): Promise<void> {
-  const entries = await readDirectoryIfAny(`${base}/${rel}`);
-  const deeper: Promise<void>[] = [];
-  for (const entry of entries) {
+  const listing = await listFolder(base, rel, folders);
+  for (const name of listing.files) add(`${rel}/${name}`, rule);
+  if (depth > 0) {
+    await Promise.all(
+      listing.dirs.map((dir) =>
+        collect(base, `${rel}/${dir}`, rule, depth - 1, add, folders)
+      ),
+    );
+  }
+}
+
+/**
+ * The bottle files and subfolders of `rel`, from `folders` while the folder's
+ * mtime is unchanged. A listing is kept only when the folder's mtime is over a
+ * second older than the listing: a file added within the same clock tick as an
+ * earlier change could otherwise go unseen.
+ */
+async function listFolder(
+  base: string,
+  rel: string,
+  folders: FolderCache | undefined,
+): Promise<FolderListing> {
+  const path = `${base}/${rel}`;
+  if (folders !== undefined) {
+    const mtime = stableMtime(path);
+    folders.mtimes[rel] = mtime;
+    const cached = folders.listings[rel];
+    if (cached !== undefined && mtime !== -1 && cached.mtime === mtime) {
+      return cached;
+    }
+    delete folders.listings[rel];
+  }
+  const listing: FolderListing = {
+    mtime: folders?.mtimes[rel] ?? -1,
+    files: [],
+    dirs: [],
+  };
+  for (const entry of await readDirectoryIfAny(path)) {
     if (entry.isSymlink || entry.name.startsWith(".")) continue;
     if (entry.isFile && isBottleName(entry.name)) {
-      add(`${rel}/${entry.name}`, rule);
-    } else if (entry.isDirectory && depth > 0) {
-      deeper.push(collect(base, `${rel}/${entry.name}`, rule, depth - 1, add));
-    }
+      listing.files.push(entry.name);
+    } else if (entry.isDirectory) listing.dirs.push(entry.name);
   }
-  await Promise.all(deeper);
+  if (folders !== undefined && listing.mtime !== -1) {
+    folders.listings[rel] = listing;
+  }
+  return listing;
+}
+
+/**
+ * A folder's mtime in milliseconds, or `-1` when it is missing or changed within
+ * the last second: a file added in the same clock tick as an earlier change would
+ * leave the time as it was, so so recent a time proves nothing.
+ *
+ * @param path The folder.
+ * @returns The mtime, or -1.
+ */
+export function stableMtime(path: string): number {
+  try {
+    const mtime = Deno.statSync(path).mtime?.getTime();
+    return mtime !== undefined && mtime < Date.now() - 1000 ? mtime : -1;
+  } catch (error) {
+    if (
+      error instanceof Deno.errors.NotFound ||
+      error instanceof Deno.errors.NotADirectory
+    ) {
+      return -1;
+    }
+    throw fileError("inspect", path, error);
+  }
 }
 
 function isBottleName(name: string): boolean {
   return /\.(?:md|markdown)$/i.test(name) && !/^readme\./i.test(name);
 }
 
-async function subfolders(base: string, rel: string): Promise<string[]> {
+async function subfolders(
+  base: string,
+  rel: string,
+  folders: FolderCache | undefined,
+): Promise<string[]> {
+  if (folders !== undefined) {
+    folders.mtimes[rel] = stableMtime(`${base}/${rel}`);
+  }
   const entries = await readDirectoryIfAny(`${base}/${rel}`);
   return entries
     .filter((entry) =>
@@ -486,10 +759,14 @@ async function subfolders(base: string, rel: string): Promise<string[]> {
     .map((entry) => entry.name);
 }
 
-async function readDirectory(path: string): Promise<Deno.DirEntry[]> {
-  const entries: Deno.DirEntry[] = [];
-  for await (const entry of Deno.readDir(path)) entries.push(entry);
-  return entries;
+// One synchronous call lists a folder; the async iterator makes a round trip per
+// entry and takes ~15x longer on an inbox of 10 000 bottles.
+function readDirectory(path: string): Promise<Deno.DirEntry[]> {
+  try {
+    return Promise.resolve([...Deno.readDirSync(path)]);
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 async function readDirectoryIfAny(path: string): Promise<Deno.DirEntry[]> {
@@ -517,6 +794,18 @@ function readText(path: string): string | undefined {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw fileError("read", path, error);
   }
+}
+
+/**
+ * A bottle's date as milliseconds since the epoch, for sorting; `null` when it has
+ * none or none that reads as a date.
+ *
+ * @param date The date as written, e.g. `2026-11-25 01:47:48 UTC`.
+ * @returns The time, or `null`.
+ */
+export function timeOf(date: string | undefined): number | null {
+  const key = dateKey(date);
+  return Number.isFinite(key) ? key : null;
 }
 
 /** Milliseconds since the epoch for sorting; `Infinity` when there is no date. */
@@ -556,15 +845,18 @@ function firstFilledLine(lines: readonly string[], from: number): number {
   return -1;
 }
 
-/** Index of the closing `---` of front matter opening at `start`, else -1. */
+/** {@linkcode findFrontMatter}'s answer for a block of fields that never closes. */
+const UNCLOSED = -2;
+
+/**
+ * Index of the closing `---` of front matter opening at `start`; -1 when there is
+ * none; {@linkcode UNCLOSED} when `key: value` lines run to the end of the file.
+ */
 function findFrontMatter(lines: readonly string[], start: number): number {
   if (start === -1 || (lines[start] ?? "").trim() !== "---") return -1;
   let keys = 0;
-  for (
-    let i = start + 1;
-    i < lines.length && i <= start + MAX_HEADER_LINES;
-    i++
-  ) {
+  let i = start + 1;
+  for (; i < lines.length && i <= start + MAX_HEADER_LINES; i++) {
     const line = lines[i] ?? "";
     const trimmed = line.trim();
     if (trimmed === "---" || trimmed === "...") return keys > 0 ? i : -1;
@@ -578,7 +870,7 @@ function findFrontMatter(lines: readonly string[], start: number): number {
     if (splitKeyValue(line) === undefined) return -1;
     keys++;
   }
-  return -1;
+  return keys > 0 && i >= lines.length ? UNCLOSED : -1;
 }
 
 /** `key: value`, split at the first colon that a space or the line end follows. */
@@ -599,7 +891,7 @@ function setField(fields: Fields, rawKey: string, rawValue: string): void {
 }
 
 function mergeFields(into: Fields, from: Fields): void {
-  for (const key of ["from", "to", "date", "type", "subject", "id"] as const) {
+  for (const key of FIELD_KEYS) {
     const value = from[key];
     if (into[key] === undefined && value !== undefined) into[key] = value;
   }

@@ -8,8 +8,25 @@ const FLEET = fileURLToPath(
   new URL("./testdata/fleet-vessel", import.meta.url),
 );
 
-async function readBottle(root: string, path: string): Promise<Bottle> {
-  return parseBottle(await Deno.readTextFile(`${root}/${path}`), path);
+/** The fields the header-form tests pin down; the optional keys have their own tests. */
+type Core = Omit<
+  Bottle,
+  "priority" | "inReplyTo" | "thread" | "expires" | "inferred" | "problem"
+>;
+
+async function readBottle(root: string, path: string): Promise<Core> {
+  const bottle = parseBottle(await Deno.readTextFile(`${root}/${path}`), path);
+  return {
+    path: bottle.path,
+    from: bottle.from,
+    to: bottle.to,
+    date: bottle.date,
+    type: bottle.type,
+    subject: bottle.subject,
+    id: bottle.id,
+    body: bottle.body,
+    form: bottle.form,
+  };
 }
 
 /** A scratch vessel that removes itself. */
@@ -51,7 +68,7 @@ function junk(length: number, seed = 7): Uint8Array {
 const MIB = "message-in-a-bottle";
 
 Deno.test("parseBottle() reads datum 0.3's bottles exactly", async (t) => {
-  const cases: [string, Omit<Bottle, "path">][] = [
+  const cases: [string, Omit<Core, "path">][] = [
     [`${MIB}/for-datum/2026-11-25_oracle1_fleet-audit-request.md`, {
       from: "oracle1",
       to: "datum",
@@ -101,7 +118,7 @@ Deno.test("parseBottle() reads datum 0.3's bottles exactly", async (t) => {
 });
 
 Deno.test("parseBottle() reads every header form of the fleet fixtures", async (t) => {
-  const cases: [string, Omit<Bottle, "path">][] = [
+  const cases: [string, Omit<Core, "path">][] = [
     // Front matter with CRLF line ends, a quoted value, an id and a time offset.
     [`${MIB}/for-navigator/2026-05-03_keeper_rotate-keys.md`, {
       from: "keeper",

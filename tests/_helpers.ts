@@ -73,6 +73,8 @@ export interface DatumRunOptions {
   flags?: string[];
   /** The script to run instead of main.ts. */
   script?: string;
+  /** Bytes for standard input (else it is closed). */
+  stdin?: string | Uint8Array;
 }
 
 const decoder = new TextDecoder();
@@ -112,14 +114,25 @@ export async function datum(
   args: string[],
   options: DatumRunOptions = {},
 ): Promise<RunResult> {
-  const output = await new Deno.Command(Deno.execPath(), {
+  const child = new Deno.Command(Deno.execPath(), {
     args: datumArgs(args, options),
     cwd: options.cwd ?? ROOT_DIR,
     env: { NO_COLOR: "1", ...options.env },
-    stdin: "null",
+    stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
-  }).output();
+  }).spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    // The CLI may stop reading early (an oversized body): that is not an error here.
+    await writer.write(
+      typeof options.stdin === "string"
+        ? new TextEncoder().encode(options.stdin)
+        : options.stdin,
+    ).catch(() => {});
+    await writer.close().catch(() => {});
+  }
+  const output = await child.output();
   return {
     code: output.code,
     stdout: decoder.decode(output.stdout),

@@ -97,12 +97,17 @@ Deno.test("shell completions cover every command and parse in their shell", asyn
       const script = (await datum(["completions", "bash"])).stdout;
       const probe =
         `${script}\nCOMP_WORDS=(datum bo); COMP_CWORD=1; _datum; echo "\${COMPREPLY[@]}"\n` +
-        `COMP_WORDS=(datum brief --bu); COMP_CWORD=2; _datum; echo "\${COMPREPLY[@]}"\n`;
+        `COMP_WORDS=(datum brief --bu); COMP_CWORD=2; _datum; echo "\${COMPREPLY[@]}"\n` +
+        `COMP_WORDS=(datum bottle ch); COMP_CWORD=2; _datum; echo "\${COMPREPLY[@]}"\n` +
+        `COMP_WORDS=(datum bottle check --al); COMP_CWORD=3; _datum; echo "\${COMPREPLY[@]}"\n`;
       const out = await new Deno.Command("bash", {
         args: ["-c", probe],
         stdout: "piped",
       }).output();
-      assert.equal(new TextDecoder().decode(out.stdout), "boot\n--budget\n");
+      assert.equal(
+        new TextDecoder().decode(out.stdout),
+        "boot bottle\n--budget\ncheck\n--all\n",
+      );
     },
   );
   await t.step("an unknown shell is a usage error", async () => {

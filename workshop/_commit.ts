@@ -57,10 +57,13 @@ export async function commit(
       return;
     } catch (error) {
       // Another datum process in the same vessel is committing: wait and try again.
-      if (
-        attempt >= 40 ||
-        !String((error as Error).message).includes("index.lock")
-      ) throw error;
+      // Or its commit rewrote the index between our add and our commit, so the
+      // path is no longer staged: add it again.
+      const { code, message } = error as { code?: string; message?: string };
+      const retry = code === "git_locked" ||
+        (paths !== undefined &&
+          String(message).includes("did not match any file(s) known to git"));
+      if (attempt >= 40 || !retry) throw error;
       await new Promise((resolve) =>
         setTimeout(resolve, 25 + Math.random() * 100)
       );

@@ -8,7 +8,8 @@
  */
 
 import { DatumError, ExitCode } from "../core/errors.ts";
-import { type Bottle, listInbox } from "../mib/bottle.ts";
+import type { Bottle } from "../mib/bottle.ts";
+import { unreadBottles } from "../mib/post.ts";
 import { formatProblem, inspectVessel, type VesselState } from "./inspect.ts";
 import type { JournalEntry } from "./journal.ts";
 import { OPEN_STATUSES, STATUSES, type Task } from "./taskboard.ts";
@@ -141,7 +142,7 @@ export async function brief(
   const vessel = await openVessel(dir);
   const [state, bottles] = await Promise.all([
     inspectVessel(vessel),
-    listInbox(vessel.root, { agent: vessel.agent }),
+    unreadBottles(vessel),
   ]);
   const composed = composeBrief(state, bottles, options);
   return options.budget === undefined
@@ -153,7 +154,7 @@ export async function brief(
  * Builds the brief from a vessel already read, without a budget.
  *
  * @param state What `inspectVessel` read.
- * @param bottles The agent's inbox.
+ * @param bottles The agent's unread bottles.
  * @param options How many trail and journal entries to include.
  * @returns The brief.
  *
@@ -164,7 +165,10 @@ export async function brief(
  */
 export function composeBrief(
   state: VesselState,
-  bottles: readonly Bottle[],
+  bottles: readonly Pick<
+    Bottle,
+    "path" | "from" | "type" | "date" | "subject"
+  >[],
   options: BriefOptions = {},
 ): Brief {
   const { vessel } = state;
@@ -371,7 +375,7 @@ export async function fitBrief(b: Brief, limit: number): Promise<Brief> {
     of(
       "bottles",
       b.bottles.length,
-      "unread bottles (newest first; run `datum bottle list`)",
+      "unread bottles (newest first; run `datum bottle check`)",
     );
     if (dropped.get("identity")) parts.push("the SEED.md text (read SEED.md)");
     of("open", b.tasks.open.length, "open tasks (lowest priority first)");

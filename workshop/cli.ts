@@ -11,7 +11,8 @@ import { datumEnv } from "../core/env.ts";
 import { ExitCode } from "../core/errors.ts";
 import type { GitHealth } from "./status.ts";
 
-const WORKSHOP: OptionSpec = {
+/** The `-w/--workshop` option every vessel command takes. */
+export const WORKSHOP: OptionSpec = {
   name: "workshop",
   short: "w",
   type: "string",
@@ -24,7 +25,13 @@ const PERMISSIONS =
   "--allow-read --allow-write (the workshop), --allow-run=git, " +
   "--allow-env=DATUM_*";
 
-function workshopOf(context: CommandContext): string {
+/**
+ * The vessel folder a command works on: `-w`, else `$DATUM_WORKSHOP`, else `.`.
+ *
+ * @param context The command's context.
+ * @returns The folder as given.
+ */
+export function workshopOf(context: CommandContext): string {
   const dir = context.options.workshop;
   return typeof dir === "string" ? dir : datumEnv("DATUM_WORKSHOP") ?? ".";
 }
@@ -88,7 +95,7 @@ export function bootCommand(): CommandSpec {
     action: async (context) => {
       const { boot } = await import("./boot.ts");
       const { renderBrief, composeBrief } = await import("./brief.ts");
-      const { listInbox } = await import("../mib/bottle.ts");
+      const { unreadBottles } = await import("../mib/post.ts");
       const o = context.options;
       const keeper = typeof o.keeper === "string"
         ? checkUrl(o.keeper)
@@ -113,9 +120,7 @@ export function bootCommand(): CommandSpec {
         ...(keeper ? { keeper } : {}),
         ...(o.offline ? { offline: true } : {}),
       });
-      const bottles = await listInbox(result.state.vessel.root, {
-        agent: result.state.vessel.agent,
-      });
+      const bottles = await unreadBottles(result.state.vessel);
       const b = composeBrief(result.state, bottles);
       if (context.out.json) {
         context.out.printJson({

@@ -110,6 +110,9 @@ const GITATTRIBUTES =
 # never a conflict (the driver is registered in .git/config by \`datum boot\`).
 JOURNAL.md merge=datum-append
 TRAIL.md merge=datum-append
+# Receipts and delivery records: one line each, so merging keeps every line.
+message-in-a-bottle/receipts/*.log merge=union
+message-in-a-bottle/deliveries.log merge=union
 `;
 const TOOLS_MANIFEST = `{
   "tools": [],
