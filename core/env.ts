@@ -12,9 +12,7 @@ export type DatumVariable =
   | "DATUM_AGENT"
   | "DATUM_HOME"
   | "DATUM_KEEPER_PASSPHRASE"
-  | "DATUM_KEEPER_IMPORT_PASSPHRASE"
-  | "DATUM_KEEPER_URL"
-  | "DATUM_KEEPER_TOKEN";
+  | "DATUM_KEEPER_IMPORT_PASSPHRASE";
 
 /**
  * The value of `name`, or `undefined` when unset or not granted.
