@@ -22,6 +22,7 @@ import {
 } from "./core/cli.ts";
 import { DatumError, ExitCode } from "./core/errors.ts";
 import { fromNotCapable } from "./core/permissions.ts";
+import { keeperCommand } from "./agents/keeper/cli.ts";
 import { mibCommands } from "./mib/cli.ts";
 import { workshopCommands } from "./workshop/cli.ts";
 
@@ -62,7 +63,11 @@ function completionsCommand(all: () => CommandSpec[]): CommandSpec {
  * @returns The command table.
  */
 function commands(): CommandSpec[] {
-  const list: CommandSpec[] = [...workshopCommands(), ...mibCommands()];
+  const list: CommandSpec[] = [
+    ...workshopCommands(),
+    ...mibCommands(),
+    keeperCommand(),
+  ];
   list.push(completionsCommand(() => list));
   return list;
 }
