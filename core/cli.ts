@@ -476,12 +476,17 @@ export function commandHelp(command: CommandSpec, output: Output): string {
     }
   }
   lines.push("", output.bold("Options:"));
-  for (const o of optionsOf(command)) {
-    const flag = `${o.short ? `-${o.short}, ` : "    "}--${o.name}${
+  const flags = optionsOf(command).map((o) => ({
+    option: o,
+    flag: `${o.short ? `-${o.short}, ` : "    "}--${o.name}${
       o.type === "boolean" ? "" : ` ${o.arg ?? "VALUE"}`
-    }`;
+    }`,
+  }));
+  // One column for every flag: the widest one sets it.
+  const width = Math.max(24, ...flags.map(({ flag }) => flag.length + 2));
+  for (const { option: o, flag } of flags) {
     lines.push(
-      `  ${flag.padEnd(24)}${o.description}${
+      `  ${flag.padEnd(width)}${o.description}${
         o.multiple ? " (repeatable)" : ""
       }`,
     );
