@@ -91,7 +91,10 @@ export async function git(
     const locked = result.stderr.includes(".lock': File exists") ||
       result.stderr.includes("cannot lock ref");
     throw new DatumError(
-      `Cannot run "git ${args[0] ?? ""}" in "${cwd}": ${said}`,
+      // git quotes remote URLs; a password in one never reaches a message.
+      `Cannot run "git ${args[0] ?? ""}" in "${cwd}": ${
+        said.replace(/(\/\/)[^/@\s]+@/g, "$1***@")
+      }`,
       locked
         ? {
           code: "git_locked",

@@ -27,7 +27,7 @@ import {
 } from "../core/fs.ts";
 import { git } from "../core/git.ts";
 import { resolvePath } from "../core/path.ts";
-import { commit } from "../workshop/_commit.ts";
+import { commit } from "../core/commit.ts";
 import type { SyncResult } from "../workshop/boot.ts";
 import type { Vessel } from "../workshop/vessel.ts";
 import { type Bottle, parseBottle } from "./bottle.ts";

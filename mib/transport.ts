@@ -21,7 +21,7 @@ import { atomicWrite, fileError, kindOf } from "../core/fs.ts";
 import { git, type GitResult } from "../core/git.ts";
 import { resolvePath } from "../core/path.ts";
 import { fromNotCapable } from "../core/permissions.ts";
-import { identityArgs } from "../workshop/_commit.ts";
+import { identityArgs } from "../core/commit.ts";
 
 /** One file to add to the target vessel. */
 export interface DeliveryFile {

@@ -20,7 +20,7 @@ import { templateFiles } from "./templates.ts";
 import { formatTrailLine, TRAIL_HEADER } from "./trail.ts";
 import { findVessel, type Vessel } from "./vessel.ts";
 import { parentOf, resolvePath } from "../core/path.ts";
-import { commit, identityArgs } from "./_commit.ts";
+import { commit, identityArgs } from "../core/commit.ts";
 import { ensureMergeDriver, mergeDriverSection } from "./_merge.ts";
 import {
   inspectVessel,

@@ -8,7 +8,7 @@
  */
 
 import { formatI2I } from "../mib/i2i.ts";
-import { commit } from "./_commit.ts";
+import { commit } from "../core/commit.ts";
 import { appendJournal, type JournalEntry } from "./journal.ts";
 import { appendTrail } from "./trail.ts";
 import { confine, openVessel } from "./vessel.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { git } from "../core/git.ts";
+import { git } from "./git.ts";
 
 /**
  * The `-c` options that make git act as `agent`, without signing prompts.
