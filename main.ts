@@ -94,6 +94,9 @@ function rootHelp(out: Output, list: readonly CommandSpec[]): string {
     "  datum boot -w ./workshop --name scout --non-interactive",
     "  datum brief -w ./workshop --budget 8000",
     '  datum journal NOTE "Found 3 repos without a LICENSE" --tag fleet --commit',
+    '  datum bottle drop navigator "Route tables" -c "North passage is open"',
+    "  datum bottle check",
+    "  datum keeper serve",
     "",
     EXIT_CODES_HELP,
   ].join("\n");
