@@ -30,6 +30,7 @@
 import { DatumError, ExitCode } from "../core/errors.ts";
 import { atomicWrite, fileError, readTextIfExists } from "../core/fs.ts";
 import { git } from "../core/git.ts";
+import { parentOf } from "../core/path.ts";
 import {
   admits,
   type Bottle,
@@ -197,6 +198,24 @@ export function readBounded(path: string): string {
     throw fileError("read", path, error);
   }
   return new TextDecoder().decode(bytes);
+}
+
+/**
+ * The vessel's machine-local cache folder, `.datum/cache/`, created with a
+ * `.gitignore` of its own, so nothing in it is committed even in a vessel whose
+ * `.gitignore` does not list it (a datum 0.3 vessel).
+ *
+ * @param root The vessel's root.
+ * @returns The folder's path.
+ */
+export async function machineCache(root: string): Promise<string> {
+  const dir = `${root}/.datum/cache`;
+  const ignore = `${dir}/.gitignore`;
+  if ((await readTextIfExists(ignore)) === undefined) {
+    await Deno.mkdir(dir, { recursive: true });
+    await Deno.writeTextFile(ignore, "# machine-local: never committed\n*\n");
+  }
+  return dir;
 }
 
 // ---------------------------------------------------------------------------
@@ -417,11 +436,8 @@ async function saveIndex(
   index: IndexFile,
 ): Promise<void> {
   try {
-    await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
-    const ignore = `${root}/.datum/cache/.gitignore`;
-    if ((await readTextIfExists(ignore)) === undefined) {
-      await Deno.writeTextFile(ignore, "# machine-local: never committed\n*\n");
-    }
+    await machineCache(root);
+    await Deno.mkdir(parentOf(path), { recursive: true });
     // File names are in the lines already; restoreListings() puts them back.
     const header = JSON.stringify(
       { version: index.version, head: index.head, folders: index.folders },

@@ -26,13 +26,13 @@ import {
   readTextIfExists,
 } from "../core/fs.ts";
 import { git } from "../core/git.ts";
-import { resolvePath } from "../core/path.ts";
+import { parentOf, resolvePath } from "../core/path.ts";
 import { commit } from "../core/commit.ts";
 import type { SyncResult } from "../workshop/boot.ts";
 import type { Vessel } from "../workshop/vessel.ts";
 import { type Bottle, parseBottle } from "./bottle.ts";
 import { formatI2I } from "./i2i.ts";
-import { inboxRows, readBounded, receiptKey } from "./_index.ts";
+import { inboxRows, machineCache, readBounded, receiptKey } from "./_index.ts";
 import { deliver, type DeliveryFile, redactTarget } from "./transport.ts";
 import {
   type BottleDraft,
@@ -192,9 +192,7 @@ export async function dropBottle(
     : checkTarget(options.toVessel);
   const own = relativeMib(vessel, bottle.path);
   const absolute = `${vessel.root}/${own}`;
-  await Deno.mkdir(parentOf(absolute), { recursive: true }).catch((error) => {
-    throw fileError("create", parentOf(absolute), error);
-  });
+  await ensureParent(absolute);
   await atomicWrite(absolute, bottle.text, { exclusive: true });
   const paths = [own];
   if (target !== undefined) {
@@ -206,10 +204,11 @@ export async function dropBottle(
     });
     paths.push(...await trackedLogs(vessel, relativeMib(vessel, DELIVERIES)));
   }
+  const message = commitMessage(bottle);
   const committed = await maybeCommit(
     vessel,
     bottle.draft.from,
-    commitMessage(bottle),
+    message,
     paths,
     options.commit,
   );
@@ -224,7 +223,7 @@ export async function dropBottle(
   const pending: DeliveryRecord = { id: bottle.id, path: own, vessel: target };
   const outcome = await deliverBatch(vessel, target, [pending], {
     agent: bottle.draft.from,
-    message: commitMessage(bottle),
+    message,
     ...(options.maxAttempts === undefined
       ? {}
       : { maxAttempts: options.maxAttempts }),
@@ -431,13 +430,19 @@ export async function readBottle(
 ): Promise<ReadResult> {
   const reader = checkAgentName(options.reader ?? vessel.agent, "reader");
   const rows = await inboxRows(vessel.root, reader, false);
-  const entry = findEntry(
-    vessel,
-    rows.keys.map((_, i) => ({ ...rows.header(i), read: false })),
-    ref,
-    reader,
-    options.cwd,
-  );
+  // A whole id (or a path the index keys by) is found by its key alone; only a
+  // name, a relative path or an id's start needs every header.
+  const refKey = receiptKey({ id: ref, path: "" });
+  const exact = rows.keys.indexOf(refKey);
+  const entry = exact !== -1 && rows.keys.lastIndexOf(refKey) === exact
+    ? { ...rows.header(exact), read: false }
+    : findEntry(
+      vessel,
+      rows.keys.map((_, i) => ({ ...rows.header(i), read: false })),
+      ref,
+      reader,
+      options.cwd,
+    );
   const text = readBounded(`${vessel.root}/${entry.path}`);
   const bottle = parseBottle(text, entry.path);
   if (bottle.problem !== undefined) {
@@ -482,10 +487,7 @@ export async function markRead(
   const reader = checkAgentName(options.reader ?? vessel.agent, "reader");
   const rel = receiptsPath(vessel, reader);
   const at = (options.now ?? new Date()).toISOString();
-  await Deno.mkdir(parentOf(`${vessel.root}/${rel}`), { recursive: true })
-    .catch((error) => {
-      throw fileError("create", parentOf(`${vessel.root}/${rel}`), error);
-    });
+  await ensureParent(`${vessel.root}/${rel}`);
   await appendLocked(
     `${vessel.root}/${rel}`,
     bottles.map((bottle) => `${at}\t${keyOf(bottle)}\n`).join(""),
@@ -610,7 +612,7 @@ async function deliverBatch(
     if (kind === "folder" || kind === "worktree") {
       for (const file of files) {
         const path = `${target}/${file.path}`;
-        await Deno.mkdir(parentOf(path), { recursive: true });
+        await ensureParent(path);
         const existing = await readTextIfExists(path);
         if (existing === file.content) continue;
         await atomicWrite(path, file.content, { exclusive: true });
@@ -634,7 +636,7 @@ async function deliverBatch(
       return { ok: true, commit: undefined };
     }
     const delivered = await deliver(target, files, {
-      cacheDir: `${vessel.root}/.datum/cache/vessels`,
+      cacheDir: `${await machineCache(vessel.root)}/vessels`,
       agent: options.agent,
       message: options.message,
       ...(options.maxAttempts === undefined
@@ -691,9 +693,7 @@ async function record(
   entry: Record<string, string>,
 ): Promise<void> {
   const path = `${vessel.root}/${relativeMib(vessel, DELIVERIES)}`;
-  await Deno.mkdir(parentOf(path), { recursive: true }).catch((error) => {
-    throw fileError("create", parentOf(path), error);
-  });
+  await ensureParent(path);
   await appendLocked(
     path,
     `${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`,
@@ -822,8 +822,11 @@ function relativeMib(vessel: Vessel, path: string): string {
     : path;
 }
 
-function parentOf(path: string): string {
-  return path.slice(0, path.lastIndexOf("/")) || "/";
+/** Creates the folder that will hold `path`. */
+async function ensureParent(path: string): Promise<void> {
+  await Deno.mkdir(parentOf(path), { recursive: true }).catch((error) => {
+    throw fileError("create", parentOf(path), error);
+  });
 }
 
 async function exists(path: string): Promise<boolean> {
